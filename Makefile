@@ -1,0 +1,35 @@
+# Two commands set up everything on a fresh machine:
+#   make run    create .venv, install svgog, serve the demo on http://127.0.0.1:5000
+#   make test   create .venv, install svgog with its test extras, run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test sysdeps clean
+
+run: sysdeps $(STAMP)
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+test: sysdeps $(STAMP)
+	$(BIN)/python -m pytest
+
+# CairoSVG needs the cairo C library. Installed from Debian's packages when
+# missing (as root); otherwise the command to run is printed.
+sysdeps:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2; \
+	  else \
+	    echo "svgog needs the cairo library: sudo apt-get install libcairo2" >&2; exit 1; \
+	  fi; \
+	fi
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info tests/output

@@ -1,0 +1,24 @@
+"""svgog: Open Graph images from SVG templates.
+
+>>> import svgog
+>>> png = svgog.render_png("blog", title="Hello world", author="Jane Doe")
+"""
+
+from .api import default_renderer as default_renderer
+from .api import render_png as render_png
+from .api import render_svg as render_svg
+from .errors import FontError as FontError
+from .errors import InvalidInput as InvalidInput
+from .errors import InvalidValue as InvalidValue
+from .errors import RenderError as RenderError
+from .errors import SvgogError as SvgogError
+from .errors import TemplateError as TemplateError
+from .errors import TemplateNotFound as TemplateNotFound
+from .errors import UnknownField as UnknownField
+from .fonts import FontRegistry as FontRegistry
+from .renderer import RenderResult as RenderResult
+from .renderer import Renderer as Renderer
+from .template import Template as Template
+from .template import TextReport as TextReport
+
+__version__ = "0.1.0"

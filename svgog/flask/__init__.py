@@ -1,0 +1,9 @@
+"""Flask integration: the :class:`SvgOg` extension and its ``/og/`` blueprint.
+
+This is the only part of svgog that imports Flask.
+"""
+
+from .extension import SvgOg as SvgOg
+from .extension import og_image_url as og_image_url
+from .views import RESERVED_PARAMETERS as RESERVED_PARAMETERS
+from .views import blueprint as blueprint

@@ -1,0 +1,169 @@
+"""The :class:`Renderer`: templates and fonts loaded once, rendered many times."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InvalidInput, TemplateError, TemplateNotFound
+from .fonts import FontRegistry
+from .raster import svg_to_png
+from .resources import bundled_templates_dir
+from .template import Template, TextReport
+from .validation import DEFAULT_MAX_LENGTH, normalize_fields
+
+__all__ = ["FORMATS", "RenderResult", "Renderer"]
+
+#: Output formats and their media types.
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+
+# Template names are file stems: no separators, no dots, nothing to escape.
+TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """A rendered image and what happened to its text.
+
+    :ivar data: The encoded image.
+    :ivar media_type: Its media type, e.g. ``image/png``.
+    :ivar width: Its width in pixels.
+    :ivar height: Its height in pixels.
+    :ivar template: The template's name.
+    :ivar reports: One fit report per text element, in document order.
+    """
+
+    data: bytes
+    media_type: str
+    width: int
+    height: int
+    template: str
+    reports: tuple[TextReport, ...]
+
+
+def _as_paths(value: PathLike | Iterable[PathLike] | None) -> list[Path]:
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike)):
+        return [Path(value)]
+    return [Path(v) for v in value]
+
+
+class Renderer:
+    """Renders templates to SVG and PNG.
+
+    A renderer owns its font registry and the templates it has loaded; build one
+    per application and share it between threads.
+
+    :param templates: Directory (or directories, searched in order) of ``.svg``
+        templates. Defaults to the bundled templates.
+    :param fonts: Extra font files or directories, registered after the
+        bundled fonts (which are always available).
+    :param max_length: The most characters a field value may have.
+
+    >>> renderer = Renderer()
+    >>> png = renderer.render_png("blog", title="Hello world")
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+
+    def __init__(
+        self,
+        templates: PathLike | Iterable[PathLike] | None = None,
+        fonts: PathLike | Iterable[PathLike] | None = None,
+        *,
+        max_length: int = DEFAULT_MAX_LENGTH,
+    ) -> None:
+        self.template_dirs = _as_paths(templates) or [bundled_templates_dir()]
+        for directory in self.template_dirs:
+            if not directory.is_dir():
+                raise TemplateError("template directory does not exist", template=directory)
+        self.fonts = FontRegistry(_as_paths(fonts))
+        self.max_length = max_length
+        self._templates: dict[str, tuple[tuple[int, int], Template]] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        dirs = ", ".join(str(d) for d in self.template_dirs)
+        return f"<Renderer templates=[{dirs}]>"
+
+    def names(self) -> list[str]:
+        """The names of every template the renderer can find, sorted."""
+        found = {
+            path.stem
+            for directory in self.template_dirs
+            for path in directory.glob("*.svg")
+            if TEMPLATE_NAME.fullmatch(path.stem)
+        }
+        return sorted(found)
+
+    def _path(self, name: str) -> Path:
+        if not isinstance(name, str) or not TEMPLATE_NAME.fullmatch(name):
+            raise TemplateNotFound(name if isinstance(name, str) else repr(name))
+        for directory in self.template_dirs:
+            path = directory / f"{name}.svg"
+            if path.is_file():
+                return path
+        raise TemplateNotFound(name)
+
+    def template(self, name: str) -> Template:
+        """The loaded template of that name, reloaded when its file changes.
+
+        :raises TemplateNotFound: No such template.
+        :raises TemplateError: The file is not a usable template.
+        """
+        path = self._path(name)
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise TemplateNotFound(name) from exc
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._templates.get(name)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with self._lock:
+            cached = self._templates.get(name)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, Template.load(path, self.fonts, name=name))
+                self._templates[name] = cached
+        return cached[1]
+
+    def render(
+        self, name: str, fields: Mapping[str, object] | None = None, /, *, format: str = "png", **more: object
+    ) -> RenderResult:
+        """Render a template and report how its text was fitted.
+
+        :param name: The template's name (its file name without ``.svg``).
+        :param fields: Field values; names that are not valid Python
+            identifiers can be passed here.
+        :param format: ``"png"`` or ``"svg"``.
+        :param more: More field values, as keyword arguments.
+        :raises TemplateNotFound: No such template.
+        :raises UnknownField: A field the template does not have.
+        :raises InvalidValue: A value that is too long or holds forbidden characters.
+        """
+        if format not in FORMATS:
+            raise InvalidInput(f"unknown format {format!r} (formats: {', '.join(FORMATS)})", template=name)
+        template = self.template(name)
+        values = normalize_fields({**(fields or {}), **more}, template.fields, template=name, max_length=self.max_length)
+        svg, reports = template.fill(values)
+        if format == "png":
+            base_dir = template.path.parent if template.path is not None else None
+            data = svg_to_png(svg, width=template.width, height=template.height, base_dir=base_dir, template=name)
+        else:
+            data = svg
+        return RenderResult(data, FORMATS[format], template.width, template.height, name, reports)
+
+    def render_png(self, name: str, fields: Mapping[str, object] | None = None, /, **more: object) -> bytes:
+        """Render a template to PNG bytes. See :meth:`render` for the arguments."""
+        return self.render(name, fields, format="png", **more).data
+
+    def render_svg(self, name: str, fields: Mapping[str, object] | None = None, /, **more: object) -> str:
+        """Render a template to a filled SVG document, text drawn as paths."""
+        return self.render(name, fields, format="svg", **more).data.decode("utf-8")

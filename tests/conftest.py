@@ -1,0 +1,42 @@
+"""Shared fixtures: a renderer, the demo app, a real HTTP server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+import svgog
+from app import create_app
+
+
+@pytest.fixture(scope="session")
+def renderer() -> svgog.Renderer:
+    return svgog.Renderer()
+
+
+@pytest.fixture()
+def app() -> Flask:
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The demo app behind a real threaded HTTP server on 127.0.0.1."""
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)

@@ -1,0 +1,170 @@
+"""Rendering the bundled template for real, through CairoSVG."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from helpers import FORTY_WORDS, PNG_MAGIC, compare_golden, pixels, png_size, save_output
+from lxml import etree
+
+import svgog
+from svgog import InvalidValue, Renderer, TemplateNotFound, UnknownField
+from svgog.shaping import Shaper
+
+SVG = "{http://www.w3.org/2000/svg}"
+GOLDEN_FIELDS = {
+    "title": "Golden images keep every pixel honest",
+    "author": "Jane Doe",
+    "date": "November 25, 2026",
+}
+
+
+def test_png_is_1200_by_630(renderer: Renderer) -> None:
+    data = renderer.render_png("blog", title="Hello world")
+    assert data[:8] == PNG_MAGIC
+    assert png_size(data) == (1200, 630)
+    assert pixels(data).shape == (630, 1200, 4)
+
+
+def test_module_level_api_uses_the_bundled_template() -> None:
+    data = svgog.render_png("blog", title="Hello")
+    assert png_size(data) == (1200, 630)
+    assert "<path" in svgog.render_svg("blog", title="Hello")
+
+
+def test_fields_can_be_given_as_a_mapping(renderer: Renderer) -> None:
+    by_keyword = renderer.render_svg("blog", title="Same")
+    assert renderer.render_svg("blog", {"title": "Same"}) == by_keyword
+
+
+def test_filled_svg_draws_text_as_paths(renderer: Renderer) -> None:
+    svg = renderer.render_svg("blog", title="Kerning AV", author="Ana")
+    root = etree.fromstring(svg.encode())
+    assert not list(root.iter(f"{SVG}text")), "no <text> may reach CairoSVG"
+    title = root.find(f".//{SVG}g[@id='title']")
+    assert title is not None and title.get("fill") == "#ffffff"
+    paths = title.findall(f"{SVG}path")
+    assert len(paths) == 1  # one path per line
+    assert paths[0].get("transform", "").startswith("matrix(")
+
+
+def test_title_wraps_to_three_lines_and_reports_truncation(renderer: Renderer) -> None:
+    result = renderer.render("blog", title=FORTY_WORDS)
+    title = next(r for r in result.reports if r.field == "title")
+    assert len(title.lines) == 3
+    assert title.truncated
+    assert title.lines[-1].endswith("\u2026")
+    assert title.font == "Inter Bold" and title.size == 64
+    words = FORTY_WORDS.split()
+    kept = " ".join(title.lines).rstrip("\u2026").split()
+    assert kept == words[: len(kept)], "lines keep whole words in order"
+
+
+def test_title_ink_stays_inside_its_box(renderer: Renderer) -> None:
+    slot = next(s for s in renderer.template("blog").text_slots if s.field == "title")
+    left, top, right, bottom = slot.bounds()  # type: ignore[misc]
+    long = renderer.render_png("blog", title=FORTY_WORDS)
+    empty = renderer.render_png("blog", title="")
+    save_output("blog-forty-words.png", long)
+    changed = np.any(pixels(long) != pixels(empty), axis=2)
+    ys, xs = np.nonzero(changed)
+    assert len(xs) > 20000, "the title should have drawn plenty of ink"
+    # Anti-aliasing may touch the pixel around the box edge, never further.
+    assert xs.min() >= left - 1 and xs.max() <= right + 1
+    assert ys.min() >= top - 1 and ys.max() <= bottom + 1
+    # Three lines: ink reaches the third line's baseline region.
+    assert ys.max() > slot.y + 2 * slot.line_height * slot.size - 10
+
+
+def test_golden_image(renderer: Renderer) -> None:
+    data = renderer.render_png("blog", GOLDEN_FIELDS)
+    save_output("blog-golden.png", data)
+    compare_golden("blog", data)
+
+
+def test_golden_comparison_notices_a_different_title(renderer: Renderer) -> None:
+    data = renderer.render_png("blog", {**GOLDEN_FIELDS, "title": "A different title entirely"})
+    with pytest.raises(AssertionError, match="RMS difference"):
+        compare_golden("blog", data)
+
+
+def test_unset_fields_keep_the_template_text(renderer: Renderer) -> None:
+    template = renderer.template("blog")
+    result = renderer.render("blog")
+    author = next(r for r in result.reports if r.field == "author")
+    assert author.lines == (template.fields["author"].default,) == ("Jane Doe",)
+
+
+def test_empty_value_draws_nothing(renderer: Renderer) -> None:
+    svg = renderer.render_svg("blog", author="")
+    group = etree.fromstring(svg.encode()).find(f".//{SVG}g[@id='author']")
+    assert group is not None and len(group) == 0
+
+
+def test_end_anchored_text_ends_at_x(renderer: Renderer) -> None:
+    slot = next(s for s in renderer.template("blog").text_slots if s.field == "domain")
+    assert slot.anchor == "end"
+    width = Shaper(slot.face, slot.size).measure("HIH")
+    short = pixels(renderer.render_png("blog", domain="HIH"))
+    blank = pixels(renderer.render_png("blog", domain=""))
+    xs = np.nonzero(np.any(short != blank, axis=2))[1]
+    # H's side bearings are a pixel or two at 24 px.
+    assert slot.x - width <= xs.min() <= slot.x - width + 4
+    assert slot.x - 4 <= xs.max() <= slot.x
+
+
+def test_same_input_gives_identical_bytes(renderer: Renderer) -> None:
+    assert renderer.render_png("blog", title="Stable") == renderer.render_png("blog", title="Stable")
+
+
+def test_unknown_template(renderer: Renderer) -> None:
+    with pytest.raises(TemplateNotFound, match="nope"):
+        renderer.render_png("nope")
+    with pytest.raises(TemplateNotFound):
+        renderer.render_png("../templates_svg/blog")
+
+
+def test_unknown_field_names_template_and_field(renderer: Renderer) -> None:
+    with pytest.raises(UnknownField) as info:
+        renderer.render_png("blog", subtitle="x")
+    assert info.value.template == "blog"
+    assert "subtitle" in str(info.value) and "title" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("x" * 1001, "limit is 1000"),
+        ("nul\x00byte", "U+0000"),
+        ("bell\x07", "U+0007"),
+        ("lone \ud800 surrogate", "U+D800"),
+        ("\ufffe", "U+FFFE"),
+        (b"bytes", "expected text"),
+        (None, "expected text"),
+        (True, "expected text"),
+    ],
+)
+def test_unusable_values_raise_invalid_value(renderer: Renderer, value: object, message: str) -> None:
+    with pytest.raises(InvalidValue, match=re.escape(message)) as info:
+        renderer.render_png("blog", title=value)
+    assert info.value.field == "title" and info.value.template == "blog"
+    assert isinstance(info.value, svgog.SvgogError)
+
+
+def test_numbers_are_accepted_as_text(renderer: Renderer) -> None:
+    result = renderer.render("blog", format="svg", date=2026)
+    assert next(r for r in result.reports if r.field == "date").lines == ("2026",)
+
+
+def test_max_length_is_configurable() -> None:
+    short = Renderer(max_length=5)
+    with pytest.raises(InvalidValue, match="limit is 5"):
+        short.render_png("blog", title="too long")
+
+
+def test_missing_characters_are_reported_not_drawn_as_boxes(renderer: Renderer) -> None:
+    result = renderer.render("blog", format="svg", title="Tofu \u4e2d here")
+    title = next(r for r in result.reports if r.field == "title")
+    assert title.missing == ("\u4e2d",)
