@@ -9,6 +9,7 @@ fields: see :data:`RESERVED_PARAMETERS`.
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
 
@@ -24,7 +25,40 @@ log = logging.getLogger("svgog")
 #: ``_`` are ignored as well.
 RESERVED_PARAMETERS = frozenset({"v"})
 
+#: The most query parameters a request may carry.
+MAX_PARAMETERS = 100
+
 blueprint = Blueprint("svgog", __name__)
+
+
+class _BadQuery(ValueError):
+    pass
+
+
+def _query_fields() -> dict[str, str]:
+    """The request's fields, decoded strictly.
+
+    Werkzeug's ``request.args`` replaces bytes that are not UTF-8 with U+FFFD,
+    which would render a silently wrong image; here they are an error, and so
+    are repeated names and more than :data:`MAX_PARAMETERS` parameters.
+    """
+    try:
+        query = request.query_string.decode("utf-8")
+        pairs = parse_qsl(
+            query, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_PARAMETERS
+        )
+    except UnicodeDecodeError as exc:
+        raise _BadQuery("the query string is not valid UTF-8") from exc
+    except ValueError as exc:
+        raise _BadQuery(f"too many parameters (at most {MAX_PARAMETERS})") from exc
+    fields: dict[str, str] = {}
+    for key, value in pairs:
+        if key in RESERVED_PARAMETERS or key.startswith("_"):
+            continue
+        if key in fields:
+            raise _BadQuery(f"parameter {key[:40]!r} is given more than once")
+        fields[key] = value
+    return fields
 
 
 def _plain(message: str, status: int) -> Response:
@@ -40,13 +74,10 @@ def image(name: str, ext: str) -> Response:
     state = current_app.extensions["svgog"]
     if ext not in FORMATS:
         return _plain(f"unknown format {ext[:20]!r} (formats: {', '.join(FORMATS)})", 404)
-    fields: dict[str, str] = {}
-    for key, values in request.args.lists():
-        if key in RESERVED_PARAMETERS or key.startswith("_"):
-            continue
-        if len(values) > 1:
-            return _plain(f"parameter {key[:40]!r} is given more than once", 400)
-        fields[key] = values[0]
+    try:
+        fields = _query_fields()
+    except _BadQuery as exc:
+        return _plain(str(exc), 400)
     try:
         result = state.renderer.render(name, fields, format=ext)
     except TemplateNotFound as exc:

@@ -1,0 +1,75 @@
+"""The svgog command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from helpers import FORTY_WORDS, png_size
+
+from svgog.cli import main
+
+
+def test_render_png(tmp_path: Path) -> None:
+    out = tmp_path / "card.png"
+    result = CliRunner().invoke(main, ["render", "blog", "--set", "title=From the CLI", "-s", "author=Jane", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert png_size(out.read_bytes()) == (1200, 630)
+    assert "wrote" in result.output
+
+
+def test_render_svg_and_truncation_note(tmp_path: Path) -> None:
+    out = tmp_path / "card.svg"
+    result = CliRunner().invoke(main, ["render", "blog", "-s", f"title={FORTY_WORDS}", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<svg")
+    assert "'title' was truncated to 3 line(s)" in result.output
+
+
+def test_values_may_contain_equals_signs(tmp_path: Path) -> None:
+    out = tmp_path / "card.svg"
+    result = CliRunner().invoke(main, ["render", "blog", "-s", "title=a=b", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    unknown = runner.invoke(main, ["render", "nope", "-o", str(tmp_path / "x.png")])
+    assert unknown.exit_code == 1 and "no such template 'nope'" in unknown.output
+    field = runner.invoke(main, ["render", "blog", "-s", "colour=red", "-o", str(tmp_path / "x.png")])
+    assert field.exit_code == 1 and "no such field 'colour'" in field.output
+    malformed = runner.invoke(main, ["render", "blog", "-s", "title", "-o", str(tmp_path / "x.png")])
+    assert malformed.exit_code == 2 and "FIELD=VALUE" in malformed.output
+    suffix = runner.invoke(main, ["render", "blog", "-o", str(tmp_path / "x.gif")])
+    assert suffix.exit_code == 2 and ".png or .svg" in suffix.output
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_templates_lists_fields() -> None:
+    result = CliRunner().invoke(main, ["templates"])
+    assert result.exit_code == 0
+    assert "blog  1200x630" in result.output
+    for field in ("title", "author", "date"):
+        assert f"  {field} " in result.output
+
+
+def test_custom_template_directory(tmp_path: Path) -> None:
+    (tmp_path / "mine.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100"><text id="name" y="50">x</text></svg>'
+    )
+    out = tmp_path / "mine.png"
+    result = CliRunner().invoke(main, ["render", "mine", "-t", str(tmp_path), "-s", "name=Hi", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert png_size(out.read_bytes()) == (300, 100)
+
+
+def test_installed_command_writes_png_to_stdout() -> None:
+    command = Path(sys.executable).with_name("svgog")
+    assert command.exists(), "the console script is installed next to the interpreter"
+    done = subprocess.run([command, "render", "blog", "-s", "title=Piped", "-o", "-"], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert png_size(done.stdout) == (1200, 630)
+    module = subprocess.run([sys.executable, "-m", "svgog", "templates"], capture_output=True, text=True, timeout=120)
+    assert module.returncode == 0 and "blog" in module.stdout
