@@ -11,8 +11,9 @@ attribute           default    meaning
 ==================  =========  ====================================================
 ``og:width``        none       wrap lines to this width (user units); without it,
                                lines break only at ``"\\n"``
-``og:max-lines``    1          at most this many lines; longer text ends in the
-                               ellipsis after the last word that fits
+``og:max-lines``    see below  at most this many lines; longer text ends in the
+                               ellipsis after the last word that fits. Default:
+                               as many lines as the template's own text has
 ``og:line-height``  1.2        distance between baselines, as a multiple of the
                                font size
 ``og:ellipsis``     ``…``      what marks truncated text
@@ -30,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -153,7 +154,7 @@ class TextSlot:
     line_height: float
     ellipsis: str
     default: str
-    stroke_width: float | None = field(default=None)
+    stroke_width: float | None = None
 
     def bounds(self) -> tuple[float, float, float, float] | None:
         """The box text may occupy: ``(left, top, right, bottom)`` in user units.
@@ -198,15 +199,15 @@ def _property(element: etree._Element, name: str, *, inherit: bool = True) -> st
     return None
 
 
+def _element_error(message: str, template: str, element: etree._Element) -> TemplateError:
+    """A TemplateError pointing at an element: the file, its line and its id."""
+    return TemplateError(message, template=template, element=element.get("id"), line=element.sourceline)
+
+
 def _length(value: str, what: str, template: str, element: etree._Element) -> float:
     match = _LENGTH.fullmatch(value)
     if not match:
-        raise TemplateError(
-            f"{what} {value!r} is not a number (px or pt)",
-            template=template,
-            element=element.get("id"),
-            line=element.sourceline,
-        )
+        raise _element_error(f"{what} {value!r} is not a number (px or pt)", template, element)
     number = float(match.group(1))
     return number * 4 / 3 if match.group(2) == "pt" else number
 
@@ -307,7 +308,7 @@ class Template:
         return round(w), round(h)
 
     def _error(self, message: str, element: etree._Element) -> TemplateError:
-        return TemplateError(message, template=self._label, element=element.get("id"), line=element.sourceline)
+        return _element_error(message, self._label, element)
 
     def _text_slot(self, element: etree._Element, fonts: FontRegistry) -> TextSlot:
         label = self._label
@@ -332,7 +333,9 @@ class Template:
         width = _length(width_text, "og:width", label, element) if width_text is not None else None
         if width is not None and width <= 0:
             raise self._error("og:width must be positive", element)
-        max_lines = 1
+        default = _default_text(element)
+        # Unless told otherwise, a text keeps the shape the designer gave it.
+        max_lines = max(1, default.count("\n") + 1)
         if lines_text is not None:
             if not lines_text.strip().isdigit() or int(lines_text) < 1:
                 raise self._error(f"og:max-lines {lines_text!r} is not a whole number of at least 1", element)
@@ -352,7 +355,7 @@ class Template:
             max_lines=max_lines,
             line_height=line_height,
             ellipsis=_og(element, "ellipsis") or "\u2026",
-            default=_default_text(element),
+            default=default,
             stroke_width=_length(stroke_text, "stroke-width", label, element) if stroke_text else None,
         )
 
@@ -380,19 +383,9 @@ def _check_og_attributes(root: etree._Element, label: str) -> None:
                 local = name[len(OG_NS) + 2 :]
                 if local not in _OG_ATTRIBUTES:
                     known = ", ".join(f"og:{a}" for a in sorted(_OG_ATTRIBUTES))
-                    raise TemplateError(
-                        f"unknown attribute og:{local} (known: {known})",
-                        template=label,
-                        element=element.get("id"),
-                        line=element.sourceline,
-                    )
+                    raise _element_error(f"unknown attribute og:{local} (known: {known})", label, element)
                 if element.tag != _TEXT:
-                    raise TemplateError(
-                        f"og:{local} belongs on a <text> element",
-                        template=label,
-                        element=element.get("id"),
-                        line=element.sourceline,
-                    )
+                    raise _element_error(f"og:{local} belongs on a <text> element", label, element)
 
 
 def _num(value: float, digits: int = 2) -> str:
