@@ -15,10 +15,11 @@ from .errors import SvgogError as SvgogError
 from .errors import TemplateError as TemplateError
 from .errors import TemplateNotFound as TemplateNotFound
 from .errors import UnknownField as UnknownField
+from .errors import UnsupportedText as UnsupportedText
 from .fonts import FontRegistry as FontRegistry
 from .renderer import RenderResult as RenderResult
 from .renderer import Renderer as Renderer
 from .template import Template as Template
-from .template import TextReport as TextReport
+from .text.typeset import FitReport as FitReport
 
 __version__ = "0.1.0"

@@ -10,7 +10,8 @@ about as attributes, and their messages name them::
     ├── FontError              a font file cannot be read, or no font matches
     ├── InvalidInput           a field or option given by the caller is unusable (also a ValueError)
     │   ├── UnknownField       the template has no placeholder of that name
-    │   └── InvalidValue       the value is too long, not text, or holds characters XML cannot hold
+    │   ├── InvalidValue       the value is too long, not text, or holds characters XML cannot hold
+    │   └── UnsupportedText    (strict mode) no font can draw some of the text
     └── RenderError            rasterizing a filled template failed
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "InvalidInput",
     "UnknownField",
     "InvalidValue",
+    "UnsupportedText",
     "RenderError",
 ]
 
@@ -115,6 +117,10 @@ class UnknownField(InvalidInput):
 
 class InvalidValue(InvalidInput):
     """A field's value is too long, not text, or holds characters XML cannot hold."""
+
+
+class UnsupportedText(InvalidInput):
+    """The text holds characters no configured font can draw (raised in strict mode)."""
 
 
 class RenderError(SvgogError):

@@ -34,6 +34,7 @@ from .resources import bundled_fonts_dir
 __all__ = ["FontFace", "FontInfo", "FontRegistry", "GlyphOutline", "match_weight"]
 
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff"})
+BUNDLED_DEFAULT_FAMILY = "Inter"
 
 # Generic CSS families resolve to the registry's default family: svgog never asks
 # the system for fonts, so "sans-serif" means "the font this renderer bundles".
@@ -69,11 +70,11 @@ class GlyphOutline:
     start_y: float
     rest: str
 
-    def path_at(self, dx: float) -> str:
-        """Path data for this glyph with its origin moved ``dx`` units right."""
+    def path_at(self, dx: float, dy: float = 0.0) -> str:
+        """Path data for this glyph with its origin moved by (``dx``, ``dy``) units."""
         if not self.rest:
             return ""
-        return f"M{_num(self.start_x + dx)} {_num(self.start_y)}{self.rest}"
+        return f"M{_num(self.start_x + dx)} {_num(self.start_y + dy)}{self.rest}"
 
 
 def _num(value: float) -> str:
@@ -134,7 +135,8 @@ class FontFace:
         self.info = info
         try:
             # From memory, so no file handle stays open behind lazily read tables.
-            font = TTFont(BytesIO(info.path.read_bytes()), fontNumber=info.index, lazy=False)
+            self.data = info.path.read_bytes()
+            font = TTFont(BytesIO(self.data), fontNumber=info.index, lazy=False)
             self.units_per_em: int = font["head"].unitsPerEm
             cmap = font.getBestCmap()
             if cmap is None:
@@ -144,6 +146,7 @@ class FontFace:
             self.ascender, self.descender = _vertical_metrics(font)
             self._kerning = _PairKerning(font)
             self._glyph_set = font.getGlyphSet()
+            self.glyph_order: list[str] = font.getGlyphOrder()
         except FontError:
             raise
         except (TTLibError, KeyError, AttributeError, ValueError, TypeError, OSError, AssertionError) as exc:
@@ -151,6 +154,7 @@ class FontFace:
         self._font = font
         self._outlines: dict[str, GlyphOutline] = {}
         self._lock = threading.Lock()
+        self._harfbuzz: Any = None
 
     def __repr__(self) -> str:
         return f"<FontFace {self.info.full_name!r} weight={self.info.weight} {self.info.style}>"
@@ -170,6 +174,16 @@ class FontFace:
     def kerning(self, left: str, right: str) -> int:
         """The GPOS pair adjustment between two glyphs, in font units."""
         return self._kerning.value(left, right)
+
+    def harfbuzz_font(self) -> Any:
+        """This face as a ``uharfbuzz.Font`` (scaled to font units), made once."""
+        if self._harfbuzz is None:
+            import uharfbuzz as hb
+
+            with self._lock:
+                if self._harfbuzz is None:
+                    self._harfbuzz = hb.Font(hb.Face(hb.Blob(self.data), self.info.index))
+        return self._harfbuzz
 
     def outline(self, glyph: str) -> GlyphOutline:
         """The glyph's outline, drawn once and cached."""
@@ -386,17 +400,22 @@ class FontRegistry:
 
     :param directories: Extra font files or directories (searched recursively)
         to register, after the bundled fonts.
-    :param bundled: Whether to register the fonts that ship with svgog.
-        The first bundled family (Inter) is the default family.
+    :param bundled: Whether to register the fonts that ship with svgog: Inter
+        (the default family) and Noto fallbacks for Arabic, Hebrew,
+        Devanagari and symbols. Without them, the first family added is the
+        default.
     """
 
     def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True) -> None:
         self._faces: list[FontInfo] = []
         self._by_family: dict[str, list[FontInfo]] = {}
         self._by_name: dict[str, FontInfo] = {}
+        self._bundled_families: list[str] = []
         self.default_family: str | None = None
         if bundled:
             self.add(bundled_fonts_dir())
+            self._bundled_families = self.families
+            self.default_family = BUNDLED_DEFAULT_FAMILY
         for entry in directories:
             self.add(entry)
 
@@ -429,6 +448,15 @@ class FontRegistry:
         for info in self._faces:
             seen.setdefault(info.family, None)
         return list(seen)
+
+    def fallback_families(self) -> list[str]:
+        """Families to try for characters a text's own font lacks.
+
+        Fonts the caller added come first (so adding a CJK font is enough to
+        use it), then the bundled ones.
+        """
+        added = [f for f in self.families if f not in self._bundled_families]
+        return added + [f for f in self._bundled_families if f != self.default_family]
 
     def find(self, families: str | Sequence[str], weight: int = 400, style: str = "normal") -> FontInfo | None:
         """The face that best matches the request, or ``None`` if no family matches.

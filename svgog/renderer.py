@@ -9,11 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InvalidInput, TemplateError, TemplateNotFound
+import logging
+
+from .errors import FontError, InvalidInput, TemplateError, TemplateNotFound, UnsupportedText
 from .fonts import FontRegistry
 from .raster import svg_to_png
 from .resources import bundled_templates_dir
-from .template import Template, TextReport
+from .template import Template
+from .text.emoji import EmojiSet, bundled_emoji
+from .text.typeset import FitReport
 from .validation import DEFAULT_MAX_LENGTH, normalize_fields
 
 __all__ = ["FORMATS", "RenderResult", "Renderer"]
@@ -25,6 +29,8 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 PathLike = str | os.PathLike[str]
+
+log = logging.getLogger("svgog")
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class RenderResult:
     width: int
     height: int
     template: str
-    reports: tuple[TextReport, ...]
+    reports: tuple[FitReport, ...]
 
 
 def _as_paths(value: PathLike | Iterable[PathLike] | None) -> list[Path]:
@@ -65,7 +71,14 @@ class Renderer:
         templates. Defaults to the bundled templates.
     :param fonts: Extra font files or directories, registered after the
         bundled fonts (which are always available).
+    :param fallback_fonts: Family names to try, in order, for characters a
+        text's own font lacks (before the other added fonts and the bundled
+        fallbacks). The families must be registered, e.g. through ``fonts``.
     :param max_length: The most characters a field value may have.
+    :param strict: Raise :class:`~svgog.errors.UnsupportedText` when a text
+        holds characters no font can draw, instead of leaving them out (and
+        logging a warning).
+    :param emoji: The emoji image set; defaults to the bundled Twemoji.
 
     >>> renderer = Renderer()
     >>> png = renderer.render_png("blog", title="Hello world")
@@ -78,14 +91,23 @@ class Renderer:
         templates: PathLike | Iterable[PathLike] | None = None,
         fonts: PathLike | Iterable[PathLike] | None = None,
         *,
+        fallback_fonts: Iterable[str] = (),
         max_length: int = DEFAULT_MAX_LENGTH,
+        strict: bool = False,
+        emoji: EmojiSet | None = None,
     ) -> None:
         self.template_dirs = _as_paths(templates) or [bundled_templates_dir()]
         for directory in self.template_dirs:
             if not directory.is_dir():
                 raise TemplateError("template directory does not exist", template=directory)
         self.fonts = FontRegistry(_as_paths(fonts))
+        self.fallback_fonts = tuple(fallback_fonts)
+        for family in self.fallback_fonts:
+            if self.fonts.find(family) is None:
+                raise FontError(f"fallback font {family!r} is not registered (registered: {', '.join(self.fonts.families)})")
         self.max_length = max_length
+        self.strict = strict
+        self.emoji = emoji if emoji is not None else bundled_emoji()
         self._templates: dict[str, tuple[tuple[int, int], Template]] = {}
         self._lock = threading.Lock()
 
@@ -130,7 +152,10 @@ class Renderer:
         with self._lock:
             cached = self._templates.get(name)
             if cached is None or cached[0] != stamp:
-                cached = (stamp, Template.load(path, self.fonts, name=name))
+                template = Template.load(
+                    path, self.fonts, name=name, fallback_fonts=self.fallback_fonts, emoji=self.emoji
+                )
+                cached = (stamp, template)
                 self._templates[name] = cached
         return cached[1]
 
@@ -153,12 +178,29 @@ class Renderer:
         template = self.template(name)
         values = normalize_fields({**(fields or {}), **more}, template.fields, template=name, max_length=self.max_length)
         svg, reports = template.fill(values)
+        self._check_coverage(name, reports)
         if format == "png":
             base_dir = template.path.parent if template.path is not None else None
             data = svg_to_png(svg, width=template.width, height=template.height, base_dir=base_dir, template=name)
         else:
             data = svg
         return RenderResult(data, FORMATS[format], template.width, template.height, name, reports)
+
+    def _check_coverage(self, name: str, reports: tuple[FitReport, ...]) -> None:
+        for report in reports:
+            if report.unshaped:
+                message = (
+                    f"{''.join(report.unshaped)!r} needs text shaping, which requires the uharfbuzz package "
+                    "(pip install 'svgog[shaping]')"
+                )
+            elif report.missing:
+                codes = ", ".join(f"U+{ord(c):04X}" for c in report.missing[:10])
+                message = f"no font has {codes} (add a font that covers it: Renderer(fonts=...))"
+            else:
+                continue
+            if self.strict:
+                raise UnsupportedText(message, template=name, field=report.field)
+            log.warning("svgog: template %r, field %r: %s; left out", name, report.field, message)
 
     def render_png(self, name: str, fields: Mapping[str, object] | None = None, /, **more: object) -> bytes:
         """Render a template to PNG bytes. See :meth:`render` for the arguments."""

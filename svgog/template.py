@@ -1,50 +1,42 @@
-"""SVG templates: hardened parsing, placeholder discovery and filling.
+"""SVG templates: placeholder discovery, text attributes and filling.
 
 A template is an SVG file. Every ``<text>`` element whose ``id`` (or, for
 Inkscape files, ``inkscape:label``) is a valid field name is a *text
 placeholder*: the field's value replaces its text, and its text in the file is
 the default used when the field is not given. Attributes in the svgog
-namespace (``xmlns:og="urn:svgog"``) describe the box the text must fit:
+namespace (``xmlns:og="urn:svgog"``) describe the box the text must fit and
+how; ``docs/templates.md`` documents each of them (:data:`TEXT_ATTRIBUTES`).
 
-==================  =========  ====================================================
-attribute           default    meaning
-==================  =========  ====================================================
-``og:width``        none       wrap lines to this width (user units); without it,
-                               lines break only at ``"\\n"``
-``og:max-lines``    see below  at most this many lines; longer text ends in the
-                               ellipsis after the last word that fits. Default:
-                               as many lines as the template's own text has
-``og:line-height``  1.2        distance between baselines, as a multiple of the
-                               font size
-``og:ellipsis``     ``…``      what marks truncated text
-==================  =========  ====================================================
-
-Font family, size, weight and style, ``text-anchor`` and the fill come from the
-element's own attributes or ``style`` (inherited from its ancestors, as in
-CSS); ``x``/``y`` place the first line's baseline. Every ``<text>`` element,
-placeholder or not, is drawn as glyph outlines (one ``<path>`` per line) with
-svgog's fonts, so what is measured is what is drawn.
+Font family, size, weight and style, ``text-anchor``, ``letter-spacing``,
+``text-transform`` and the fill come from the element's own attributes or
+``style`` (inherited from its ancestors, as in CSS); ``x``/``y`` place the
+first line's baseline as designed. Every ``<text>`` element, placeholder or
+not, is drawn as glyph outlines with svgog's fonts, so what is measured is
+what is drawn.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from .errors import FontError, TemplateError
-from .fonts import FontFace, FontRegistry
-from .layout import fit
-from .shaping import Shaper
+from .fonts import FontRegistry
+from .text.draw import draw
+from .text.emoji import EmojiSet
+from .text.runs import FontChain
+from .text.typeset import FitReport, TextSpec, typeset
 from .validation import FIELD_NAME
+from .xmlsafe import MAX_DOCUMENT_BYTES, SVG_NS, parse_svg
 
-__all__ = ["OG_NS", "SVG_NS", "Field", "Template", "TextReport", "TextSlot", "parse_svg"]
+__all__ = ["OG_NS", "SVG_NS", "TEXT_ATTRIBUTES", "Field", "Template", "TextSlot"]
 
-SVG_NS = "http://www.w3.org/2000/svg"
 OG_NS = "urn:svgog"
 INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
 SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
@@ -52,8 +44,21 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 _TEXT = f"{{{SVG_NS}}}text"
 _TSPAN = f"{{{SVG_NS}}}tspan"
-_OG_ATTRIBUTES = frozenset({"width", "max-lines", "line-height", "ellipsis"})
-MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+#: Attributes in the svgog namespace that a ``<text>`` element may carry.
+TEXT_ATTRIBUTES = frozenset(
+    {"width", "height", "max-lines", "line-height", "ellipsis", "min-size", "fit", "wrap", "align", "valign"}
+)
+#: Attributes in the svgog namespace that the root ``<svg>`` element may carry.
+ROOT_ATTRIBUTES = frozenset({"fallback-fonts"})
+_CHOICES = {
+    "fit": ("shrink", "none"),
+    "wrap": ("greedy", "balance"),
+    "align": ("start", "middle", "end", "left", "right", "center"),
+    "valign": ("top", "middle", "bottom"),
+}
+MAX_TEMPLATE_BYTES = MAX_DOCUMENT_BYTES
+#: Without ``og:min-size``, shrinking stops at this fraction of the designed size.
+DEFAULT_MIN_SIZE_RATIO = 0.6
 
 # Properties consumed by text layout; they are not copied to the <g> that
 # replaces a <text>, everything else (fill, opacity, transform, class…) is.
@@ -64,48 +69,13 @@ _TEXT_PROPERTIES = frozenset(
         "word-spacing", "dominant-baseline", "alignment-baseline", "baseline-shift", "line-height",
         "text-align", "writing-mode", "white-space", "-inkscape-font-specification", "font-variant-ligatures",
         "font-variant-caps", "font-variant-numeric", "font-variant-east-asian", "font-feature-settings",
-        "text-decoration", "direction", "unicode-bidi", "inline-size", "shape-inside", "shape-padding",
+        "text-decoration", "text-transform", "direction", "unicode-bidi", "inline-size", "shape-inside", "shape-padding",
         "stroke-width",
     }
 )  # fmt: skip
 
 _WEIGHTS = {"normal": 400, "bold": 700, "bolder": 700, "lighter": 300}
 _LENGTH = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt)?\s*")
-
-
-def _parser() -> etree.XMLParser:
-    # A new parser per call: lxml parsers must not be shared between threads.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_pis=True,
-        remove_comments=True,
-        collect_ids=False,
-    )
-
-
-def parse_svg(data: bytes, source: str) -> etree._Element:
-    """Parse SVG bytes with external entities, DTDs and network access disabled.
-
-    :param source: The template's name or file, for error messages.
-    :raises TemplateError: If the bytes are not a usable SVG document.
-    """
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"file is larger than {MAX_TEMPLATE_BYTES} bytes", template=source)
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"not well-formed XML: {exc.msg}", template=source, line=exc.lineno) from exc
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise TemplateError("DOCTYPE declarations are not allowed in templates", template=source)
-    if root.tag != f"{{{SVG_NS}}}svg":
-        raise TemplateError(
-            f"root element is {root.tag!r}, not <svg> in the SVG namespace ({SVG_NS})", template=source
-        )
-    return root
 
 
 @dataclass(frozen=True)
@@ -118,41 +88,14 @@ class Field:
 
 
 @dataclass(frozen=True)
-class TextReport:
-    """What happened to one text element: the fit report.
-
-    :ivar field: The field that filled it, or ``None`` for static text.
-    :ivar font: The full name of the face used.
-    :ivar size: The font size in user units.
-    :ivar lines: The lines drawn.
-    :ivar truncated: Whether an ellipsis cut the text short.
-    :ivar missing: Characters no font had; they were not drawn.
-    """
-
-    field: str | None
-    font: str
-    size: float
-    lines: tuple[str, ...]
-    truncated: bool
-    missing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class TextSlot:
     """A ``<text>`` element as found at load time: where and how to set text."""
 
     field: str | None
     element_id: str | None
     line: int | None
-    x: float
-    y: float
-    face: FontFace
-    size: float
-    anchor: str
-    width: float | None
-    max_lines: int
-    line_height: float
-    ellipsis: str
+    spec: TextSpec
+    chain: FontChain
     default: str
     stroke_width: float | None = None
 
@@ -160,16 +103,13 @@ class TextSlot:
         """The box text may occupy: ``(left, top, right, bottom)`` in user units.
 
         ``None`` when the slot has no ``og:width`` (its lines are not wrapped).
-        The box spans ``max_lines`` lines, from the first line's ascender to
-        the last line's descender.
         """
-        if self.width is None:
+        face = self.chain.primary
+        box = self.spec.box(face.ascender / face.units_per_em, -face.descender / face.units_per_em)
+        if box is None:
             return None
-        scale = self.size / self.face.units_per_em
-        left = self.x - self.width * {"start": 0.0, "middle": 0.5, "end": 1.0}[self.anchor]
-        top = self.y - self.face.ascender * scale
-        bottom = self.y + (self.max_lines - 1) * self.line_height * self.size - self.face.descender * scale
-        return left, top, left + self.width, bottom
+        left, top, width, height = box
+        return left, top, left + width, top + height
 
 
 def _style_declarations(element: etree._Element) -> dict[str, str]:
@@ -251,17 +191,32 @@ class Template:
     on a fresh copy of the document.
     """
 
-    def __init__(self, name: str, source: bytes, fonts: FontRegistry, *, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        source: bytes,
+        fonts: FontRegistry,
+        *,
+        path: Path | None = None,
+        fallback_fonts: Sequence[str] = (),
+        emoji: EmojiSet | None = None,
+    ) -> None:
         self.name = name
         self.path = path
         self._source = source
+        self._emoji = emoji
         #: Hash of the file's bytes: changes whenever the template does.
         self.version = hashlib.sha256(source).hexdigest()
         root = parse_svg(source, self._label)
         self.width, self.height = self._size(root)
         _check_og_attributes(root, self._label)
+        own_fallbacks = [f.strip().strip("'\"") for f in (_og(root, "fallback-fonts") or "").split(",") if f.strip()]
+        for family in own_fallbacks:
+            if fonts.find(family) is None:
+                raise self._error(f"og:fallback-fonts names {family!r}, which no registered font has", root)
+        fallbacks = [*own_fallbacks, *fallback_fonts, *fonts.fallback_families()]
         #: Every <text> element, in document order.
-        self.text_slots = tuple(self._text_slot(element, fonts) for element in root.iter(_TEXT))
+        self.text_slots = tuple(self._text_slot(element, fonts, fallbacks) for element in root.iter(_TEXT))
         fields: dict[str, Field] = {}
         for slot in self.text_slots:
             if slot.field is not None:
@@ -269,8 +224,8 @@ class Template:
         self.fields: Mapping[str, Field] = fields
 
     @classmethod
-    def load(cls, path: str | Path, fonts: FontRegistry, *, name: str | None = None) -> Template:
-        """Read and parse a template file."""
+    def load(cls, path: str | Path, fonts: FontRegistry, *, name: str | None = None, **options: Any) -> Template:
+        """Read and parse a template file. ``options`` are passed to the constructor."""
         path = Path(path)
         try:
             size = path.stat().st_size
@@ -279,12 +234,12 @@ class Template:
             source = path.read_bytes()
         except OSError as exc:
             raise TemplateError(f"cannot read template: {exc.strerror}", template=path) from exc
-        return cls(name or path.stem, source, fonts, path=path)
+        return cls(name or path.stem, source, fonts, path=path, **options)
 
     @classmethod
-    def from_bytes(cls, name: str, source: bytes, fonts: FontRegistry) -> Template:
+    def from_bytes(cls, name: str, source: bytes, fonts: FontRegistry, **options: Any) -> Template:
         """Parse a template held in memory."""
-        return cls(name, source, fonts)
+        return cls(name, source, fonts, **options)
 
     def __repr__(self) -> str:
         return f"<Template {self.name!r} {self.width}x{self.height} fields={list(self.fields)}>"
@@ -310,7 +265,22 @@ class Template:
     def _error(self, message: str, element: etree._Element) -> TemplateError:
         return _element_error(message, self._label, element)
 
-    def _text_slot(self, element: etree._Element, fonts: FontRegistry) -> TextSlot:
+    def _choice(self, element: etree._Element, name: str, default: str) -> str:
+        value = (_og(element, name) or default).strip()
+        if value not in _CHOICES[name]:
+            raise self._error(f"og:{name} {value!r} is not one of {', '.join(_CHOICES[name])}", element)
+        return value
+
+    def _positive(self, element: etree._Element, name: str) -> float | None:
+        text = _og(element, name)
+        if text is None:
+            return None
+        value = _length(text, f"og:{name}", self._label, element)
+        if value <= 0:
+            raise self._error(f"og:{name} must be positive", element)
+        return value
+
+    def _text_slot(self, element: etree._Element, fonts: FontRegistry, fallbacks: Sequence[str]) -> TextSlot:
         label = self._label
         families = [f.strip().strip("'\"") for f in (_property(element, "font-family") or "sans-serif").split(",")]
         weight_text = (_property(element, "font-weight") or "normal").strip().lower()
@@ -319,47 +289,81 @@ class Template:
             raise self._error(f"font-weight {weight_text!r} is not a CSS weight", element)
         style = (_property(element, "font-style") or "normal").strip().lower()
         try:
-            face = fonts.match(families, weight, style)
+            primary = fonts.match(families, weight, style)
         except FontError as exc:
             raise self._error(exc.message, element) from exc
+        faces = [primary]
+        for family in [*families[1:], *fallbacks]:
+            info = fonts.find(family, weight, style)
+            if info is not None:
+                faces.append(fonts.match(family, weight, style))
         size = _length(_property(element, "font-size") or "16", "font-size", label, element)
+        if not 0 < size <= 2000:
+            raise self._error(f"font-size {size} is outside 0..2000", element)
         anchor = (_property(element, "text-anchor") or "start").strip()
         if anchor not in ("start", "middle", "end"):
             raise self._error(f"text-anchor {anchor!r} is not start, middle or end", element)
-        x = _length(_first_coordinate(element, "x") or "0", "x", label, element)
-        y = _length(_first_coordinate(element, "y") or "0", "y", label, element)
+        transform = (_property(element, "text-transform") or "none").strip().lower()
+        if transform not in ("none", "uppercase", "lowercase", "capitalize"):
+            raise self._error(f"text-transform {transform!r} is not none, uppercase, lowercase or capitalize", element)
+        spacing_px, spacing_em = self._letter_spacing(element)
 
-        width_text, lines_text = _og(element, "width"), _og(element, "max-lines")
-        width = _length(width_text, "og:width", label, element) if width_text is not None else None
-        if width is not None and width <= 0:
-            raise self._error("og:width must be positive", element)
         default = _default_text(element)
-        # Unless told otherwise, a text keeps the shape the designer gave it.
-        max_lines = max(1, default.count("\n") + 1)
+        lines_text = _og(element, "max-lines")
+        max_lines = None
         if lines_text is not None:
-            if not lines_text.strip().isdigit() or int(lines_text) < 1:
-                raise self._error(f"og:max-lines {lines_text!r} is not a whole number of at least 1", element)
+            if not lines_text.strip().isdigit() or not 1 <= int(lines_text) <= 100:
+                raise self._error(f"og:max-lines {lines_text!r} is not a whole number from 1 to 100", element)
             max_lines = int(lines_text)
-        line_height = _length(_og(element, "line-height") or "1.2", "og:line-height", label, element)
+        min_size = self._positive(element, "min-size")
+        if min_size is not None and min_size > size:
+            raise self._error(f"og:min-size {min_size:g} is larger than the font size {size:g}", element)
+        align = self._choice(element, "align", anchor)
+        spec = TextSpec(
+            x=_length(_first_coordinate(element, "x") or "0", "x", label, element),
+            y=_length(_first_coordinate(element, "y") or "0", "y", label, element),
+            size=size,
+            anchor=anchor,
+            align="middle" if align == "center" else align,
+            valign=self._choice(element, "valign", "top"),
+            width=self._positive(element, "width"),
+            height=self._positive(element, "height"),
+            max_lines=max_lines,
+            # Unless told otherwise, a text keeps the shape the designer gave it.
+            default_lines=max(1, default.count("\n") + 1),
+            line_height=_length(_og(element, "line-height") or "1.2", "og:line-height", label, element),
+            min_size=min_size if min_size is not None else round(size * DEFAULT_MIN_SIZE_RATIO, 1),
+            fit=self._choice(element, "fit", "shrink"),
+            wrap=self._choice(element, "wrap", "greedy"),
+            letter_spacing_px=spacing_px,
+            letter_spacing_em=spacing_em,
+            transform=transform,
+            ellipsis=_og(element, "ellipsis") or "\u2026",
+        )
         stroke_text = _property(element, "stroke-width", inherit=False)
         return TextSlot(
             field=_field_name(element),
             element_id=element.get("id"),
             line=element.sourceline,
-            x=x,
-            y=y,
-            face=face,
-            size=size,
-            anchor=anchor,
-            width=width,
-            max_lines=max_lines,
-            line_height=line_height,
-            ellipsis=_og(element, "ellipsis") or "\u2026",
+            spec=spec,
+            chain=FontChain(faces, self._emoji),
             default=default,
             stroke_width=_length(stroke_text, "stroke-width", label, element) if stroke_text else None,
         )
 
-    def fill(self, values: Mapping[str, str]) -> tuple[bytes, tuple[TextReport, ...]]:
+    def _letter_spacing(self, element: etree._Element) -> tuple[float, float]:
+        """``letter-spacing`` as (pixels, em); ``normal`` is no extra spacing."""
+        text = (_property(element, "letter-spacing") or "normal").strip().lower()
+        if text == "normal":
+            return 0.0, 0.0
+        if text.endswith("em"):
+            try:
+                return 0.0, float(text[:-2])
+            except ValueError:
+                pass
+        return _length(text, "letter-spacing", self._label, element), 0.0
+
+    def fill(self, values: Mapping[str, str]) -> tuple[bytes, tuple[FitReport, ...]]:
         """Fill the template with already-validated values.
 
         Fields not in ``values`` keep the template's own text.
@@ -370,33 +374,31 @@ class Template:
         reports = []
         for slot, element in zip(self.text_slots, list(root.iter(_TEXT))):
             text = values.get(slot.field, slot.default) if slot.field is not None else slot.default
-            group, report = _typeset(slot, element, text)
+            laid_out = typeset(text, slot.spec, slot.chain, field=slot.field)
+            group = _replacement_group(element)
+            draw(laid_out, group, self._emoji, stroke_width=slot.stroke_width)
             element.getparent().replace(element, group)
-            reports.append(report)
+            reports.append(laid_out.report)
         return etree.tostring(root, encoding="utf-8", xml_declaration=False), tuple(reports)
 
 
 def _check_og_attributes(root: etree._Element, label: str) -> None:
     for element in root.iter():
         for name in element.attrib:
-            if name.startswith(f"{{{OG_NS}}}"):
-                local = name[len(OG_NS) + 2 :]
-                if local not in _OG_ATTRIBUTES:
-                    known = ", ".join(f"og:{a}" for a in sorted(_OG_ATTRIBUTES))
-                    raise _element_error(f"unknown attribute og:{local} (known: {known})", label, element)
-                if element.tag != _TEXT:
-                    raise _element_error(f"og:{local} belongs on a <text> element", label, element)
+            if not name.startswith(f"{{{OG_NS}}}"):
+                continue
+            local = name[len(OG_NS) + 2 :]
+            allowed = ROOT_ATTRIBUTES if element is root else TEXT_ATTRIBUTES
+            if local not in TEXT_ATTRIBUTES | ROOT_ATTRIBUTES:
+                known = ", ".join(f"og:{a}" for a in sorted(TEXT_ATTRIBUTES | ROOT_ATTRIBUTES))
+                raise _element_error(f"unknown attribute og:{local} (known: {known})", label, element)
+            if local not in allowed or (allowed is TEXT_ATTRIBUTES and element.tag != _TEXT):
+                where = "the root <svg> element" if local in ROOT_ATTRIBUTES else "a <text> element"
+                raise _element_error(f"og:{local} belongs on {where}", label, element)
 
 
-def _num(value: float, digits: int = 2) -> str:
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _typeset(slot: TextSlot, element: etree._Element, text: str) -> tuple[etree._Element, TextReport]:
-    """Lay out ``text`` for a slot and build the ``<g>`` of glyph paths replacing ``element``."""
-    shaper = Shaper(slot.face, slot.size)
-    fitted = fit(text, slot.width, shaper.measure, max_lines=slot.max_lines, ellipsis=slot.ellipsis)
+def _replacement_group(element: etree._Element) -> etree._Element:
+    """A ``<g>`` with the text element's attributes, minus those text layout consumed."""
     group = etree.Element(f"{{{SVG_NS}}}g", nsmap=element.nsmap)
     for name, value in element.attrib.items():
         if name.startswith(f"{{{OG_NS}}}") or name in _TEXT_PROPERTIES or name == f"{{{XML_NS}}}space":
@@ -407,30 +409,4 @@ def _typeset(slot: TextSlot, element: etree._Element, text: str) -> tuple[etree.
                 group.set("style", ";".join(kept))
             continue
         group.set(name, value)
-    scale = shaper.scale
-    shift = {"start": 0.0, "middle": 0.5, "end": 1.0}[slot.anchor]
-    missing: set[str] = set()
-    for index, line in enumerate(fitted.lines):
-        shaped = shaper.shape(line)
-        missing |= shaped.missing
-        data = shaper.path_data(shaped)
-        if not data:
-            continue
-        x = slot.x - shaped.advance * scale * shift
-        y = slot.y + index * slot.line_height * slot.size
-        path = etree.SubElement(group, f"{{{SVG_NS}}}path")
-        path.set("d", data)
-        # Glyph coordinates stay in font units (short, cacheable strings); one
-        # transform per line scales them and flips y.
-        path.set("transform", f"matrix({scale:.8g} 0 0 {-scale:.8g} {_num(x)} {_num(y)})")
-        if slot.stroke_width is not None:
-            path.set("stroke-width", _num(slot.stroke_width / scale, 4))
-    report = TextReport(
-        field=slot.field,
-        font=slot.face.info.full_name,
-        size=slot.size,
-        lines=fitted.lines,
-        truncated=fitted.truncated,
-        missing=tuple(sorted(missing)),
-    )
-    return group, report
+    return group

@@ -25,7 +25,8 @@ def test_render_svg_and_truncation_note(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["render", "blog", "-s", f"title={FORTY_WORDS}", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("<svg")
-    assert "'title' was truncated to 3 line(s)" in result.output
+    assert "'title' was set at 40px (designed 64px)" in result.output
+    assert "'title' was truncated to 4 line(s)" in result.output
 
 
 def test_values_may_contain_equals_signs(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from svgog import FontError, FontRegistry
 from svgog.fonts import load_face, match_weight
-from svgog.shaping import Shaper
+from svgog.text.runs import FontChain, Measurer
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +57,9 @@ def test_kerned_pair_is_narrower_than_its_advances(registry: FontRegistry) -> No
     a, v = face.glyph("A"), face.glyph("V")
     assert a and v
     assert face.kerning(a, v) < 0
-    shaper = Shaper(face, 64)
-    separate = shaper.measure("A") + shaper.measure("V")
-    assert shaper.measure("AV") < separate - 1  # more than a pixel at 64 px
+    measure = Measurer(FontChain([face], None)).at(64)
+    separate = measure("A") + measure("V")
+    assert measure("AV") < separate - 1  # more than a pixel at 64 px
 
 
 def test_class_based_kerning_applies(registry: FontRegistry) -> None:

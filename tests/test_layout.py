@@ -5,16 +5,23 @@ from __future__ import annotations
 import pytest
 
 from svgog.fonts import FontRegistry
-from svgog.layout import ellipsize, fit, split_word, wrap
-from svgog.shaping import Shaper
+from svgog.text.breaking import ellipsize, fit, split_word, wrap
+from svgog.text.runs import FontChain, Measurer
+
+
+class Measure:
+    """Inter Bold at 64 px, with a ``measure`` method like the old shaper's."""
+
+    def __init__(self) -> None:
+        self.measure = Measurer(FontChain([FontRegistry().match("Inter", 700)], None)).at(64)
 
 
 @pytest.fixture(scope="module")
-def measure() -> Shaper:
-    return Shaper(FontRegistry().match("Inter", 700), 64)
+def measure() -> Measure:
+    return Measure()
 
 
-def test_wraps_after_the_last_word_that_fits(measure: Shaper) -> None:
+def test_wraps_after_the_last_word_that_fits(measure: Measure) -> None:
     text = "Generate social cards from templates"
     # A box just wider than "Generate social" but narrower than "Generate social cards".
     two_words = measure.measure("Generate social")
@@ -27,12 +34,12 @@ def test_wraps_after_the_last_word_that_fits(measure: Shaper) -> None:
     assert " ".join(lines) == text
 
 
-def test_a_box_exactly_as_wide_as_a_line_keeps_it(measure: Shaper) -> None:
+def test_a_box_exactly_as_wide_as_a_line_keeps_it(measure: Measure) -> None:
     width = measure.measure("Generate social cards")
     assert wrap("Generate social cards from templates", width, measure.measure)[0] == "Generate social cards"
 
 
-def test_ellipsis_follows_the_last_whole_word_that_leaves_room(measure: Shaper) -> None:
+def test_ellipsis_follows_the_last_whole_word_that_leaves_room(measure: Measure) -> None:
     text = "Alpha Beta Gamma Delta Epsilon Zeta"
     width = measure.measure("Alpha Beta Gamma")
     fitted = fit(text, width, measure.measure, max_lines=1)
@@ -43,7 +50,7 @@ def test_ellipsis_follows_the_last_whole_word_that_leaves_room(measure: Shaper) 
     assert measure.measure(fitted.lines[0]) <= width
 
 
-def test_truncates_on_the_last_allowed_line(measure: Shaper) -> None:
+def test_truncates_on_the_last_allowed_line(measure: Measure) -> None:
     words = "one two three four five six seven eight nine ten eleven twelve".split()
     width = measure.measure("three four five")
     fitted = fit(" ".join(words), width, measure.measure, max_lines=2)
@@ -53,12 +60,12 @@ def test_truncates_on_the_last_allowed_line(measure: Shaper) -> None:
     assert all(measure.measure(line) <= width for line in fitted.lines)
 
 
-def test_text_that_fits_is_not_truncated(measure: Shaper) -> None:
+def test_text_that_fits_is_not_truncated(measure: Measure) -> None:
     fitted = fit("Hello world", 1000, measure.measure, max_lines=3)
     assert fitted == (("Hello world",), False)
 
 
-def test_an_over_long_word_breaks_between_graphemes(measure: Shaper) -> None:
+def test_an_over_long_word_breaks_between_graphemes(measure: Measure) -> None:
     word = "Donaudampfschifffahrtsgesellschaftskapitänswitwe"
     width = measure.measure("Donaudampf")
     lines = wrap(word, width, measure.measure)
@@ -67,7 +74,7 @@ def test_an_over_long_word_breaks_between_graphemes(measure: Shaper) -> None:
     assert all(measure.measure(line) <= width for line in lines)
 
 
-def test_an_over_long_word_prefers_hyphens_and_slashes(measure: Shaper) -> None:
+def test_an_over_long_word_prefers_hyphens_and_slashes(measure: Measure) -> None:
     url = "https://example.com/blog/2026/generating-open-graph-images"
     width = measure.measure("https://example.com/blog/")
     lines = wrap(url, width, measure.measure)
@@ -86,7 +93,7 @@ def test_accents_and_flags_are_never_split() -> None:
     assert pieces == ["e\u0301", "e\u0301", "\U0001f1ef\U0001f1f5"]
 
 
-def test_empty_and_blank_text_give_no_lines(measure: Shaper) -> None:
+def test_empty_and_blank_text_give_no_lines(measure: Measure) -> None:
     assert wrap("", 500, measure.measure) == []
     assert wrap("   \n  ", 500, measure.measure) == []
     assert fit("", 500, measure.measure, max_lines=3) == ((), False)
@@ -100,7 +107,7 @@ def test_without_a_width_only_hard_breaks_end_lines() -> None:
     assert wrap("a long line\nnext", None, len) == ["a long line", "next"]
 
 
-def test_ellipsis_cuts_a_single_word_when_nothing_else_fits(measure: Shaper) -> None:
+def test_ellipsis_cuts_a_single_word_when_nothing_else_fits(measure: Measure) -> None:
     width = measure.measure("Supercal")
     line = ellipsize("Supercalifragilistic", width, measure.measure)
     assert line.endswith("\u2026") and line.startswith("Super")

@@ -11,7 +11,7 @@ from lxml import etree
 
 import svgog
 from svgog import InvalidValue, Renderer, TemplateNotFound, UnknownField
-from svgog.shaping import Shaper
+from svgog.text.runs import FontChain, Measurer
 
 SVG = "{http://www.w3.org/2000/svg}"
 GOLDEN_FIELDS = {
@@ -50,16 +50,24 @@ def test_filled_svg_draws_text_as_paths(renderer: Renderer) -> None:
     assert paths[0].get("transform", "").startswith("matrix(")
 
 
-def test_title_wraps_to_three_lines_and_reports_truncation(renderer: Renderer) -> None:
+def test_long_title_shrinks_to_the_minimum_then_truncates(renderer: Renderer) -> None:
+    slot = next(s for s in renderer.template("blog").text_slots if s.field == "title")
     result = renderer.render("blog", title=FORTY_WORDS)
     title = next(r for r in result.reports if r.field == "title")
-    assert len(title.lines) == 3
+    assert title.font == "Inter Bold" and title.shrunk
+    assert title.size == slot.spec.min_size  # shrunk as far as allowed, then truncated
     assert title.truncated
     assert title.lines[-1].endswith("\u2026")
-    assert title.font == "Inter Bold" and title.size == 64
+    assert len(title.lines) >= 3
     words = FORTY_WORDS.split()
     kept = " ".join(title.lines).rstrip("\u2026").split()
     assert kept == words[: len(kept)], "lines keep whole words in order"
+
+
+def test_medium_title_fits_at_full_size(renderer: Renderer) -> None:
+    result = renderer.render("blog", format="svg", title="How to Generate OG Images Dynamically with an API in 2026")
+    title = next(r for r in result.reports if r.field == "title")
+    assert title.size == 64 and not title.truncated and not title.shrunk
 
 
 def test_title_ink_stays_inside_its_box(renderer: Renderer) -> None:
@@ -74,8 +82,8 @@ def test_title_ink_stays_inside_its_box(renderer: Renderer) -> None:
     # Anti-aliasing may touch the pixel around the box edge, never further.
     assert xs.min() >= left - 1 and xs.max() <= right + 1
     assert ys.min() >= top - 1 and ys.max() <= bottom + 1
-    # Three lines: ink reaches the third line's baseline region.
-    assert ys.max() > slot.y + 2 * slot.line_height * slot.size - 10
+    # The box is used: ink reaches its lower part.
+    assert ys.max() > top + 0.75 * (bottom - top)
 
 
 def test_golden_image(renderer: Renderer) -> None:
@@ -105,14 +113,14 @@ def test_empty_value_draws_nothing(renderer: Renderer) -> None:
 
 def test_end_anchored_text_ends_at_x(renderer: Renderer) -> None:
     slot = next(s for s in renderer.template("blog").text_slots if s.field == "domain")
-    assert slot.anchor == "end"
-    width = Shaper(slot.face, slot.size).measure("HIH")
+    assert slot.spec.anchor == "end"
+    width = Measurer(slot.chain).at(slot.spec.size)("HIH")
     short = pixels(renderer.render_png("blog", domain="HIH"))
     blank = pixels(renderer.render_png("blog", domain=""))
     xs = np.nonzero(np.any(short != blank, axis=2))[1]
     # H's side bearings are a pixel or two at 24 px.
-    assert slot.x - width <= xs.min() <= slot.x - width + 4
-    assert slot.x - 4 <= xs.max() <= slot.x
+    assert slot.spec.x - width <= xs.min() <= slot.spec.x - width + 4
+    assert slot.spec.x - 4 <= xs.max() <= slot.spec.x
 
 
 def test_same_input_gives_identical_bytes(renderer: Renderer) -> None:

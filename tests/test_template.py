@@ -40,15 +40,15 @@ def test_styles_inherit_and_style_beats_attributes() -> None:
         '<text id="a" font-size="10" style="text-anchor:middle" x="300" y="100">A</text></g>'
     )
     (slot,) = t.text_slots
-    assert slot.face.info.weight == 700
-    assert slot.size == 10  # its own attribute beats the inherited style
-    assert slot.anchor == "middle"
-    assert (slot.x, slot.y) == (300, 100)
+    assert slot.chain.primary.info.weight == 700
+    assert slot.spec.size == 10  # its own attribute beats the inherited style
+    assert slot.spec.anchor == "middle"
+    assert (slot.spec.x, slot.spec.y) == (300, 100)
 
 
 def test_points_are_converted_to_pixels() -> None:
     (slot,) = template('<text id="a" font-size="48pt">A</text>').text_slots
-    assert slot.size == 64
+    assert slot.spec.size == 64
 
 
 def test_figma_style_tspans_give_position_and_text() -> None:
@@ -57,7 +57,7 @@ def test_figma_style_tspans_give_position_and_text() -> None:
         "<tspan>title</tspan></text>"
     )
     (slot,) = t.text_slots
-    assert (slot.x, slot.y) == (80, 120)
+    assert (slot.spec.x, slot.spec.y) == (80, 120)
     assert slot.default == "Figma title"
 
 
@@ -92,6 +92,10 @@ def test_replacement_group_keeps_presentation_attributes() -> None:
     [
         ('<text id="t" og:widht="10">x</text>', "unknown attribute og:widht"),
         ('<rect id="r" og:width="10"/>', "og:width belongs on a <text>"),
+        ('<text id="t" og:fit="squeeze">x</text>', "og:fit 'squeeze' is not one of shrink, none"),
+        ('<text id="t" og:valign="center">x</text>', "og:valign 'center'"),
+        ('<text id="t" font-size="40" og:min-size="50">x</text>', "og:min-size 50 is larger"),
+        ('<text id="t" text-transform="shout">x</text>', "text-transform 'shout'"),
         ('<text id="t" og:width="wide">x</text>', "og:width 'wide' is not a number"),
         ('<text id="t" og:width="-5">x</text>', "og:width must be positive"),
         ('<text id="t" og:max-lines="0">x</text>', "og:max-lines '0'"),

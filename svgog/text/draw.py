@@ -1,0 +1,61 @@
+"""Drawing a typeset text as SVG: one ``<path>`` per line and face, emoji as images.
+
+Glyph coordinates stay in font units (short strings, cached per glyph); one
+transform per path scales them to the font size and flips y.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..fonts import FontFace
+from ..xmlsafe import SVG_NS, parse_svg
+from .emoji import ADVANCE, TOP, EmojiSet
+from .runs import EMOJI
+from .typeset import Typeset
+
+__all__ = ["draw"]
+
+
+def _num(value: float, digits: int = 2) -> str:
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def draw(typeset: Typeset, group: etree._Element, emoji: EmojiSet | None, *, stroke_width: float | None = None) -> None:
+    """Append the typeset lines to ``group`` as paths and emoji images."""
+    size = typeset.size
+    for line in typeset.lines:
+        paths: dict[FontFace, list[str]] = {}
+        x = line.x
+        for run in line.runs:
+            if run.glyphs is not None:
+                face = run.glyphs.face
+                origin = (x - line.x) * face.units_per_em / size
+                outline = face.outline
+                parts = paths.setdefault(face, [])
+                for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
+                    parts.append(outline(glyph).path_at(origin + gx, gy))
+            elif run.piece.kind == EMOJI and emoji is not None and run.piece.emoji is not None:
+                _draw_emoji(group, emoji, run.piece.emoji, x + (ADVANCE - 1.0) / 2 * size, line.baseline, size)
+            x += run.advance_em * size
+        for face, parts in paths.items():
+            data = "".join(parts)
+            if not data:
+                continue
+            scale = size / face.units_per_em
+            path = etree.SubElement(group, f"{{{SVG_NS}}}path")
+            path.set("d", data)
+            path.set("transform", f"matrix({scale:.8g} 0 0 {-scale:.8g} {_num(line.x)} {_num(line.baseline)})")
+            if stroke_width is not None:
+                path.set("stroke-width", _num(stroke_width / scale, 4))
+
+
+def _draw_emoji(group: etree._Element, emoji: EmojiSet, name: str, x: float, baseline: float, size: float) -> None:
+    image = parse_svg(emoji.svg(name), f"emoji {name}")
+    holder = etree.SubElement(group, f"{{{SVG_NS}}}g")
+    holder.set("transform", f"translate({_num(x)} {_num(baseline - TOP * size)}) scale({emoji.scale(size):.6g})")
+    # Emoji keep their own colors, whatever fill the text has.
+    holder.set("fill", "#000")
+    holder.set("stroke", "none")
+    holder.extend(list(image))

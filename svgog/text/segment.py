@@ -1,0 +1,105 @@
+"""Cutting text into grapheme clusters and unbreakable pieces (*atoms*).
+
+Break opportunities, from best to worst:
+
+- white space between words (the space is *glue*: drawn inside a line,
+  dropped at a line's end);
+- between CJK characters (ideographs, kana, CJK punctuation), following the
+  Japanese *kinsoku* rules: no line starts with closing punctuation, small
+  kana or the prolonged sound mark, and no line ends with opening brackets.
+  Latin words inside CJK text stay whole;
+- for a piece wider than its box only: after hyphens and slashes, then
+  between grapheme clusters (see :func:`svgog.text.breaking.split_word`).
+
+>>> [a.text for a in atoms("日本語のテキスト。")]
+['日', '本', '語', 'の', 'テ', 'キ', 'ス', 'ト。']
+>>> [a.text for a in atoms("「Python」で書く")]
+['「Python」', 'で', '書', 'く']
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import regex
+
+__all__ = ["Atom", "atoms", "clusters", "is_cjk", "is_emoji"]
+
+_CLUSTER = regex.compile(r"\X")
+_CJK = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\u3000-\u303f\u30fc\uff00-\uffef\u31f0-\u31ff]"
+)
+# Kinsoku shori: characters that may not start a line...
+NO_LINE_START = frozenset(
+    "、。，．・：；？！‼⁇⁈⁉ー‐゠–〜～ヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "」』）］｝〕〉》】〙〗〟｠»\"'’”)]}、,.:;!?%％"
+)
+# ...and characters that may not end one.
+NO_LINE_END = frozenset("「『（［｛〔〈《【〘〖〝｟«‘“([{")
+# Emoji that are drawn as images even without U+FE0F.
+_EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
+_EMOJI_SEQUENCE_MARKS = frozenset("\ufe0f\u200d\u20e3") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+_REGIONAL_INDICATOR = regex.compile(r"[\U0001F1E6-\U0001F1FF]")
+
+
+class Atom(NamedTuple):
+    """A piece of text that is never broken, and the glue that follows it.
+
+    ``glue`` is ``" "`` after a word (a space that disappears at a line end) or
+    ``""`` where a line may break without a space (between CJK characters).
+    """
+
+    text: str
+    glue: str
+
+
+def clusters(text: str) -> list[str]:
+    """Extended grapheme clusters (what a reader sees as one character).
+
+    >>> len(clusters("e\\u0301\\U0001F1EF\\U0001F1F5\\U0001F469\\u200d\\U0001F4BB"))  # é, a flag, a ZWJ sequence
+    3
+    """
+    return _CLUSTER.findall(text)
+
+
+def is_cjk(cluster: str) -> bool:
+    """Whether a cluster is a CJK character around which lines may break."""
+    return bool(cluster) and _CJK.match(cluster) is not None
+
+
+def is_emoji(cluster: str) -> bool:
+    """Whether a cluster should be drawn as a color emoji.
+
+    Clusters with emoji presentation by default (😀), or made emoji by
+    U+FE0F, a skin tone, a ZWJ sequence, a keycap or a flag pair; but not
+    text-presentation symbols such as © or digits on their own.
+
+    >>> [is_emoji(c) for c in ["😀", "❤", "❤\\ufe0f", "1\\ufe0f\\u20e3", "©", "A"]]
+    [True, False, True, True, False, False]
+    """
+    if _EMOJI_PRESENTATION.match(cluster) or _REGIONAL_INDICATOR.match(cluster):
+        return True
+    return any(char in _EMOJI_SEQUENCE_MARKS for char in cluster[1:])
+
+
+def _breakable(before: str, after: str) -> bool:
+    """Whether a line may break between two adjacent non-space clusters."""
+    if not (is_cjk(before) or is_cjk(after)):
+        return False
+    return before[-1] not in NO_LINE_END and after[0] not in NO_LINE_START
+
+
+def atoms(paragraph: str) -> list[Atom]:
+    """Split one paragraph (no ``"\\n"``) into atoms; white space collapses."""
+    result: list[Atom] = []
+    for word in paragraph.split():
+        current = ""
+        previous = ""
+        for cluster in clusters(word):
+            if current and _breakable(previous, cluster):
+                result.append(Atom(current, ""))
+                current = ""
+            current += cluster
+            previous = cluster
+        result.append(Atom(current, " "))
+    return result
