@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from fontTools.pens.basePen import BasePen
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
 from .errors import FontError
@@ -69,6 +70,8 @@ class GlyphOutline:
     start_x: float
     start_y: float
     rest: str
+    #: Ink bounds ``(x_min, y_min, x_max, y_max)`` in font units; ``None`` if the glyph draws nothing.
+    bounds: tuple[float, float, float, float] | None = None
 
     def path_at(self, dx: float, dy: float = 0.0) -> str:
         """Path data for this glyph with its origin moved by (``dx``, ``dy``) units."""
@@ -194,8 +197,10 @@ class FontFace:
                 if outline is None:
                     pen = _RelativePathPen(self._glyph_set)
                     self._glyph_set[glyph].draw(pen)
+                    bounds_pen = BoundsPen(self._glyph_set)
+                    self._glyph_set[glyph].draw(bounds_pen)
                     start = pen.start or (0.0, 0.0)
-                    outline = GlyphOutline(start[0], start[1], "".join(pen.parts))
+                    outline = GlyphOutline(start[0], start[1], "".join(pen.parts), bounds_pen.bounds)
                     self._outlines[glyph] = outline
         return outline
 

@@ -20,13 +20,15 @@ as the template's own text has.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
 from ..fonts import FontFace
 from .bidi import base_level
 from .breaking import fit, wrap
+from .emoji import ADVANCE as EMOJI_ADVANCE
+from .emoji import TOP as EMOJI_TOP
 from .runs import EMOJI, MISSING, UNSHAPED, FontChain, Measurer, VisualRun
 
 __all__ = ["FitReport", "PlacedLine", "TextSpec", "Typeset", "transform_text", "typeset"]
@@ -237,6 +239,7 @@ def _place(
     placed: list[PlacedLine] = []
     missing: set[str] = set()
     unshaped: set[str] = set()
+    inks: list[tuple[float, float, float, float] | None] = []
     for index, line in enumerate(lines):
         runs = chain.visual_runs(line, direction, spacing_em)
         for run in runs:
@@ -248,7 +251,19 @@ def _place(
         width = sum(r.advance_em for r in runs) * size
         if runs and spacing_em and runs[-1].piece.kind in ("face", EMOJI) and not runs[-1].piece.complex_script:
             width -= spacing_em * size
-        placed.append(PlacedLine(line, _line_x(width, spec, box, direction), baseline + index * step, width, tuple(runs)))
+        ink = _ink(runs, size)
+        x = _line_x(width, spec, box, direction)
+        if box is not None and ink is not None:
+            x += _nudge(x + ink[0], x + ink[1], box[0], box[0] + box[2])
+        placed.append(PlacedLine(line, x, baseline + index * step, width, tuple(runs)))
+        inks.append(ink)
+    if box is not None:
+        tops = [line.baseline + ink[2] for line, ink in zip(placed, inks) if ink is not None]
+        bottoms = [line.baseline + ink[3] for line, ink in zip(placed, inks) if ink is not None]
+        if tops:
+            shift = _nudge(min(tops), max(bottoms), box[1], box[1] + box[3])
+            if shift:
+                placed = [replace(line, baseline=line.baseline + shift) for line in placed]
     report = FitReport(
         field=field,
         size=size,
@@ -260,6 +275,42 @@ def _place(
         designed_size=spec.size,
     )
     return Typeset(tuple(placed), size, spacing_em, box, report)
+
+
+def _ink(runs: tuple[VisualRun, ...] | list[VisualRun], size: float) -> tuple[float, float, float, float] | None:
+    """A line's ink extent ``(left, right, top, bottom)`` from its origin, y down."""
+    left = top = float("inf")
+    right = bottom = float("-inf")
+    x = 0.0
+    for run in runs:
+        if run.glyphs is not None:
+            face = run.glyphs.face
+            scale = size / face.units_per_em
+            for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
+                bounds = face.outline(glyph).bounds
+                if bounds is None:
+                    continue
+                left = min(left, x + (gx + bounds[0]) * scale)
+                right = max(right, x + (gx + bounds[2]) * scale)
+                top = min(top, -(gy + bounds[3]) * scale)
+                bottom = max(bottom, -(gy + bounds[1]) * scale)
+        elif run.piece.kind == EMOJI:
+            start = x + (EMOJI_ADVANCE - 1.0) / 2 * size
+            left, right = min(left, start), max(right, start + size)
+            top, bottom = min(top, -EMOJI_TOP * size), max(bottom, (1.0 - EMOJI_TOP) * size)
+        x += run.advance_em * size
+    return (left, right, top, bottom) if left != float("inf") else None
+
+
+def _nudge(low: float, high: float, box_low: float, box_high: float) -> float:
+    """How far to move an extent so it lies inside a range (centred if it cannot)."""
+    if high - low > box_high - box_low:
+        return (box_low + box_high) / 2 - (low + high) / 2
+    if low < box_low:
+        return box_low - low
+    if high > box_high:
+        return box_high - high
+    return 0.0
 
 
 def _line_x(width: float, spec: TextSpec, box: tuple[float, float, float, float] | None, direction: int) -> float:
