@@ -12,6 +12,7 @@ disconnected letters.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -75,7 +76,8 @@ class FontChain:
         return found
 
     def _find(self, cluster: str) -> tuple[str, FontFace | str | None, bool]:
-        visible = [c for c in cluster if not is_ignorable(c)]
+        # Format characters and controls (a "\n" between paragraphs) draw nothing.
+        visible = [c for c in cluster if not is_ignorable(c) and unicodedata.category(c) != "Cc"]
         if not visible:
             return (INVISIBLE, None, False)
         emoji_name = self.emoji.name(cluster) if self.emoji is not None else None

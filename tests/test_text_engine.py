@@ -1,0 +1,254 @@
+"""Fitting policy, alignment, balance, fallback and shaping behaviour."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import pixels
+
+from svgog import FontRegistry, Renderer, UnsupportedText
+from svgog.fonts import FontFace
+from svgog.template import Template
+from svgog.text import shaping
+from svgog.text.breaking import balance, fit, line_text
+from svgog.text.runs import FontChain, Measurer
+from svgog.text.segment import atoms
+from svgog.text.shaping import shape_harfbuzz
+
+FONTS = FontRegistry()
+TEST_FONTS = Path(__file__).resolve().parent / "fonts"
+INTER_BOLD = FONTS.match("Inter", 700)
+
+LATIN_TITLES = [
+    "Hello world",
+    "How to Generate OG Images Dynamically with an API in 2026",
+    "WAVY TYPOGRAPHY: AVOID AWKWARD KERNING PAIRS",
+    "Typography: To, Ta, Te, Yo, Vo, Wa, P., F., T.",
+    "The quick brown fox jumps over the lazy dog",
+    "Crème brûlée, jalapeño, naïve façade",
+    "Zürich → Köln: 15% off, €49.99",
+    "“Smart quotes” and ‘apostrophes’ — dashes – too",
+    "Release v2.0.0-rc.1 is out",
+    "iPhone 16 Pro Max review: the camera is the story",
+    "Q&A: everything about OG images",
+    "1/3 of all links shared are never clicked",
+    "AVAVAVAVAV TTTTooooo LLLLTTTT",
+    "Why we rewrote our build pipeline (twice)",
+    "Ελληνικά και Русский",
+    "fi fl ff ffi office affluent",
+    "Numbers 1234567890 and symbols #@&*()[]{}",
+    "lowercase only title for a minimalist brand",
+    "ALL CAPS HEADLINES ARE HARDER TO READ",
+    "Yesterday, Today, Tomorrow: P.S. V.A.T.",
+]
+
+
+def text_template(attributes: str, *, text: str = "x", size: int = 40, root: str = "") -> Template:
+    source = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:svgog" width="800" height="400" {root}>'
+        f'<rect width="800" height="400" fill="#fff"/>'
+        f'<text id="t" x="100" y="100" font-family="Inter" font-weight="700" font-size="{size}" {attributes}>{text}</text>'
+        "</svg>"
+    )
+    return Template.from_bytes("t", source.encode(), FONTS)
+
+
+def report(template: Template, value: str):  # type: ignore[no-untyped-def]
+    return template.fill({"t": value})[1][0]
+
+
+@pytest.mark.parametrize("title", LATIN_TITLES)
+def test_latin_widths_agree_with_harfbuzz(title: str) -> None:
+    """Our GPOS kerning measures Latin within 1 px of HarfBuzz at 64 px."""
+    ours = Measurer(FontChain([INTER_BOLD], None)).at(64)(title)
+    theirs = shape_harfbuzz(INTER_BOLD, title).advance * 64 / INTER_BOLD.units_per_em
+    assert abs(ours - theirs) <= 1.0, (ours, theirs)
+
+
+def test_shrinks_before_truncating() -> None:
+    t = text_template('og:width="300" og:max-lines="1" og:min-size="20"')
+    fits_smaller = report(t, "A slightly long line")
+    assert fits_smaller.shrunk and not fits_smaller.truncated
+    assert 20 <= fits_smaller.size < 40
+    too_long = report(t, "A line that is far too long to fit even at the smallest allowed size")
+    assert too_long.size == 20 and too_long.truncated
+
+
+def test_fit_none_keeps_the_size() -> None:
+    t = text_template('og:width="300" og:max-lines="1" og:fit="none"')
+    result = report(t, "A slightly long line")
+    assert result.size == 40 and result.truncated
+
+
+def test_height_decides_line_count() -> None:
+    t = text_template('og:width="300" og:height="200" og:line-height="1.2"')
+    # 200 px holds (200 - 1.21*40) / 48 + 1 = 4 lines at 40 px, and 5 only smaller.
+    four = report(t, "one\ntwo\nthree\nfour")
+    assert len(four.lines) == 4 and four.size == 40 and not four.truncated
+    five = report(t, "one\ntwo\nthree\nfour\nfive")
+    assert len(five.lines) == 5 and five.shrunk and not five.truncated
+
+
+def test_custom_ellipsis_and_minimum() -> None:
+    t = text_template('og:width="200" og:max-lines="1" og:fit="none" og:ellipsis=" [more]"')
+    assert report(t, "words words words words words words").lines[0].endswith(" [more]")
+
+
+@pytest.mark.parametrize(
+    ("align", "expected_left"),
+    [("start", 100), ("end", 500 - 1), ("middle", 300)],
+)
+def test_horizontal_alignment_in_the_box(align: str, expected_left: float) -> None:
+    t = text_template(f'og:width="400" og:align="{align}"', text="Hi")
+    svg, _ = t.fill({"t": "HH"})
+    from svgog.raster import svg_to_png
+
+    image = pixels(svg_to_png(svg, width=800, height=400))
+    xs = np.nonzero(np.any(image[..., :3] < 128, axis=2))[1]
+    width = xs.max() - xs.min()
+    centre = (xs.min() + xs.max()) / 2
+    if align == "start":
+        assert abs(xs.min() - 100) <= 4
+    elif align == "end":
+        assert abs(xs.max() - 500) <= 4
+    else:
+        assert abs(centre - 300) <= 2 and width > 20
+
+
+def test_vertical_alignment_in_the_box() -> None:
+    from svgog.raster import svg_to_png
+
+    def ink_rows(valign: str) -> tuple[int, int]:
+        t = text_template(f'og:width="400" og:height="300" og:valign="{valign}"')
+        svg, _ = t.fill({"t": "Hx"})
+        image = pixels(svg_to_png(svg, width=800, height=400))
+        ys = np.nonzero(np.any(image[..., :3] < 128, axis=2))[0]
+        return int(ys.min()), int(ys.max())
+
+    top, middle, bottom = ink_rows("top"), ink_rows("middle"), ink_rows("bottom")
+    assert top[0] < middle[0] < bottom[0]
+    box_top = 100 - INTER_BOLD.ascender / INTER_BOLD.units_per_em * 40
+    assert abs((middle[0] + middle[1]) / 2 - (box_top + 150)) < 12
+    assert bottom[1] <= box_top + 300 + 1
+
+
+def test_text_transform_and_letter_spacing() -> None:
+    upper = text_template('og:width="600" style="text-transform:uppercase"')
+    assert report(upper, "shout it").lines == ("SHOUT IT",)
+    capital = text_template('og:width="600" text-transform="capitalize"')
+    assert report(capital, "hello wide world").lines == ("Hello Wide World",)
+    plain, spaced = text_template('og:width="600"'), text_template('og:width="600" letter-spacing="5"')
+    narrow = Measurer(plain.text_slots[0].chain).at(40)("abcd")
+    wide = Measurer(spaced.text_slots[0].chain).at(40, 5)("abcd")
+    assert wide == pytest.approx(narrow + 4 * 5)
+
+
+def test_balanced_wrapping_evens_lines() -> None:
+    measure = Measurer(FontChain([INTER_BOLD], None)).at(64)
+    text = "The quick brown fox jumps over the lazy dog"
+    greedy = fit(text, 1000, measure).lines
+    even = fit(text, 1000, measure, balance=True).lines
+    assert len(even) == len(greedy) == 2
+    spread = lambda lines: max(map(measure, lines)) - min(map(measure, lines))  # noqa: E731
+    assert spread(even) < spread(greedy)
+
+
+BALANCE_TITLES = [
+    "Ship it today",
+    "How to Generate OG Images Dynamically with an API in 2026",
+    "The quick brown fox jumps over the lazy dog",
+    "A short title that ends with an orphan",
+    "Ten things we learned shipping a font engine",
+    "Why we rewrote our build pipeline twice",
+    "Design once, render everywhere, forever",
+    "One two three four five six seven eight nine",
+]
+
+
+@pytest.mark.parametrize("title", BALANCE_TITLES)
+@pytest.mark.parametrize("width", [260, 400, 560])
+def test_balance_leaves_no_orphan_when_an_alternative_exists(title: str, width: int) -> None:
+    measure = Measurer(FontChain([INTER_BOLD], None)).at(40)
+    items = atoms(title)
+    lines = fit(title, width, measure, balance=True).lines
+    if len(lines) < 2 or len(lines[-1].split()) > 1:
+        return
+    # The last line is a single word: check by brute force that no other
+    # breaking into the same number of lines fits without one.
+    count = len(lines)
+    for cuts in itertools.combinations(range(1, len(items)), count - 1):
+        bounds = [0, *cuts, len(items)]
+        candidate = [line_text(items[a:b]) for a, b in zip(bounds, bounds[1:])]
+        if all(measure(line) <= width for line in candidate):
+            assert len(candidate[-1].split()) == 1, f"{candidate} avoids the orphan in {lines}"
+
+
+def test_balance_keeps_the_line_count() -> None:
+    items = atoms("aa bb cc dd ee ff")
+    assert len(balance(items, 8, len, 2) or []) == 2
+    assert balance(items, 2, len, 2) is None  # cannot fit in two lines
+
+
+def test_fallback_chain_order() -> None:
+    template = text_template('og:width="600"', root='og:fallback-fonts="Noto Sans Hebrew"')
+    families = [face.info.family for face in template.text_slots[0].chain.faces]
+    assert families[0] == "Inter" and families[1] == "Noto Sans Hebrew"
+    renderer = Renderer(fonts=[TEST_FONTS], fallback_fonts=["Noto Sans Arabic"])
+    chain = renderer.template("blog").text_slots[1].chain
+    names = [face.info.family for face in chain.faces]
+    assert names[:3] == ["Inter", "Noto Sans Arabic", "Noto Sans CJK JP"]  # configured, added, bundled
+
+
+def test_unknown_fallback_families_are_errors() -> None:
+    from svgog import FontError, TemplateError
+
+    with pytest.raises(FontError, match="Comic"):
+        Renderer(fallback_fonts=["Comic Sans"])
+    with pytest.raises(TemplateError, match="Comic"):
+        text_template("", root='og:fallback-fonts="Comic Sans"')
+
+
+def test_missing_characters_are_reported_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    renderer = Renderer()  # no CJK font
+    with caplog.at_level(logging.WARNING, logger="svgog"):
+        result = renderer.render("blog", format="svg", title="漢字 title")
+    title = next(r for r in result.reports if r.field == "title")
+    assert title.missing == ("字", "漢")
+    assert "U+6F22" in caplog.text
+    with pytest.raises(UnsupportedText, match=r"U\+6F22") as info:
+        Renderer(strict=True).render_png("blog", title="漢字 title")
+    assert info.value.field == "title"
+
+
+def test_without_harfbuzz_complex_scripts_are_reported_not_mangled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shaping, "harfbuzz_available", lambda: False)
+    import svgog.text.runs as runs
+
+    monkeypatch.setattr(runs, "harfbuzz_available", lambda: False)
+    renderer = Renderer()
+    result = renderer.render("blog", format="svg", title="Hello مرحبا")
+    title = next(r for r in result.reports if r.field == "title")
+    assert set(title.unshaped) == set("مرحبا")
+    assert title.lines == ("Hello مرحبا",)
+    with pytest.raises(UnsupportedText, match=r"svgog\[shaping\]"):
+        Renderer(strict=True).render_png("blog", title="مرحبا")
+    # Latin keeps working without the extra.
+    assert Renderer(strict=True).render("blog", format="svg", title="Kerning AV To").reports
+
+
+def test_emoji_are_measured_like_glyphs() -> None:
+    chain = FontChain([INTER_BOLD], Renderer().emoji)
+    measure = Measurer(chain).at(64)
+    assert measure("🚀") == pytest.approx(1.16 * 64)
+    assert measure("a🚀b") == pytest.approx(measure("a") + measure("🚀") + measure("b"))
+    pieces = chain.pieces("Hi 👩🏽‍💻!")
+    assert [p.kind for p in pieces] == ["face", "emoji", "face"]
+
+
+def test_faces_are_shared(renderer: Renderer) -> None:
+    chain = renderer.template("blog").text_slots[1].chain
+    assert all(isinstance(face, FontFace) for face in chain.faces)
