@@ -14,7 +14,7 @@ from svgog import FontRegistry, Renderer, UnsupportedText
 from svgog.fonts import FontFace
 from svgog.template import Template
 from svgog.text import shaping
-from svgog.text.breaking import balance, fit, line_text
+from svgog.text.breaking import balanced_lines, fit, line_text
 from svgog.text.runs import FontChain, Measurer
 from svgog.text.segment import atoms
 from svgog.text.shaping import shape_harfbuzz
@@ -189,8 +189,8 @@ def test_balance_leaves_no_orphan_when_an_alternative_exists(title: str, width: 
 
 def test_balance_keeps_the_line_count() -> None:
     items = atoms("aa bb cc dd ee ff")
-    assert len(balance(items, 8, len, 2) or []) == 2
-    assert balance(items, 2, len, 2) is None  # cannot fit in two lines
+    assert len(balanced_lines(items, 8, len, 2) or []) == 2
+    assert balanced_lines(items, 2, len, 2) is None  # cannot fit in two lines
 
 
 def test_fallback_chain_order() -> None:

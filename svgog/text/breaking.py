@@ -23,7 +23,7 @@ import regex
 
 from .segment import Atom, atoms, clusters
 
-__all__ = ["Fitted", "Measure", "balance", "ellipsize", "fit", "split_word", "wrap", "wrap_atoms"]
+__all__ = ["Fitted", "Measure", "balanced_lines", "ellipsize", "fit", "line_text", "split_word", "wrap", "wrap_atoms"]
 
 Measure = Callable[[str], float]
 Line = list[Atom]
@@ -158,7 +158,7 @@ def _wrap_paragraphs(
     return result
 
 
-def balance(items: Sequence[Atom], max_width: float, measure: Measure, count: int) -> list[Line] | None:
+def balanced_lines(items: Sequence[Atom], max_width: float, measure: Measure, count: int) -> list[Line] | None:
     """Break a paragraph into exactly ``count`` lines of similar width.
 
     Like CSS ``text-wrap: balance``: among all ways to break the paragraph into
@@ -167,7 +167,7 @@ def balance(items: Sequence[Atom], max_width: float, measure: Measure, count: in
     on the last line when another choice avoids it. Returns ``None`` when no
     such breaking exists (for instance, when an atom is wider than the box).
 
-    >>> [line_text(l) for l in balance(atoms("aa bb cc dd ee"), 11, len, 2)]
+    >>> [line_text(l) for l in balanced_lines(atoms("aa bb cc dd ee"), 11, len, 2)]
     ['aa bb cc', 'dd ee']
     """
     n = len(items)
@@ -255,7 +255,7 @@ def fit(
     """Wrap text into at most ``max_lines`` lines, ending in an ellipsis when cut.
 
     With ``balance=True``, text that fits is re-broken into the same number
-    of lines with even widths (see :func:`balance`).
+    of lines with even widths (see :func:`balanced_lines`).
 
     >>> fit("Hello world", 20, len, max_lines=1)
     Fitted(lines=('Hello world',), truncated=False)
@@ -272,9 +272,7 @@ def fit(
     if balance and max_width is not None:
         lines = []
         for items, greedy in paragraphs:
-            even = _balance(items, max_width, measure, len(greedy)) if len(greedy) > 1 else None
+            even = balanced_lines(items, max_width, measure, len(greedy)) if len(greedy) > 1 else None
             lines.extend(even or greedy)
     return Fitted(tuple(line_text(line) for line in lines), False)
 
-
-_balance = balance
