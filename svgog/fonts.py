@@ -18,6 +18,7 @@ All metrics are in font units; multiply by ``size / units_per_em`` for pixels.
 from __future__ import annotations
 
 import os
+import struct
 import threading
 from io import BytesIO
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,7 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
 from .errors import FontError
+from .kerning import PairKerning
 from .resources import bundled_fonts_dir
 
 __all__ = ["FontFace", "FontInfo", "FontRegistry", "GlyphOutline", "match_weight"]
@@ -139,7 +141,7 @@ class FontFace:
         try:
             # From memory, so no file handle stays open behind lazily read tables.
             self.data = info.path.read_bytes()
-            font = TTFont(BytesIO(self.data), fontNumber=info.index, lazy=False)
+            font = TTFont(BytesIO(self.data), fontNumber=info.index, lazy=True)
             self.units_per_em: int = font["head"].unitsPerEm
             cmap = font.getBestCmap()
             if cmap is None:
@@ -147,9 +149,9 @@ class FontFace:
             self._cmap: dict[int, str] = dict(cmap)
             self._advances: dict[str, int] = {name: adv for name, (adv, _lsb) in font["hmtx"].metrics.items()}
             self.ascender, self.descender = _vertical_metrics(font)
-            self._kerning = _PairKerning(font)
             self._glyph_set = font.getGlyphSet()
             self.glyph_order: list[str] = font.getGlyphOrder()
+            self._glyph_ids = {name: index for index, name in enumerate(self.glyph_order)}
         except FontError:
             raise
         except (TTLibError, KeyError, AttributeError, ValueError, TypeError, OSError, AssertionError) as exc:
@@ -158,6 +160,8 @@ class FontFace:
         self._outlines: dict[str, GlyphOutline] = {}
         self._lock = threading.Lock()
         self._harfbuzz: Any = None
+        # Fallback faces often never need kerning: it is set up on first use.
+        self._kerning: PairKerning | None = None
 
     def __repr__(self) -> str:
         return f"<FontFace {self.info.full_name!r} weight={self.info.weight} {self.info.style}>"
@@ -176,7 +180,21 @@ class FontFace:
 
     def kerning(self, left: str, right: str) -> int:
         """The GPOS pair adjustment between two glyphs, in font units."""
-        return self._kerning.value(left, right)
+        kerning = self._kerning
+        if kerning is None:
+            with self._lock:  # the font's tables load lazily, not thread-safe
+                if self._kerning is None:
+                    data = self._font.getTableData("GPOS") if "GPOS" in self._font else b""
+                    try:
+                        self._kerning = PairKerning(data)
+                    except (struct.error, ValueError, IndexError) as exc:
+                        raise FontError(f"cannot read kerning: {exc}", path=self.info.path) from exc
+                kerning = self._kerning
+        ids = self._glyph_ids
+        try:
+            return kerning.value(ids[left], ids[right])
+        except struct.error as exc:
+            raise FontError(f"cannot read kerning: {exc}", path=self.info.path) from exc
 
     def harfbuzz_font(self) -> Any:
         """This face as a ``uharfbuzz.Font`` (scaled to font units), made once."""
@@ -213,85 +231,6 @@ def _vertical_metrics(font: TTFont) -> tuple[int, int]:
         return os2.sTypoAscender, os2.sTypoDescender
     hhea = font["hhea"]
     return hhea.ascent, hhea.descent
-
-
-class _PairKerning:
-    """GPOS pair positioning (lookup type 2, formats 1 and 2) of the ``kern`` feature.
-
-    Values from several lookups add up; within one lookup the first subtable
-    that applies wins, as in OpenType layout. Results are memoized per pair.
-    """
-
-    def __init__(self, font: TTFont) -> None:
-        self._lookups: list[list[tuple[Any, ...]]] = []
-        self._memo: dict[tuple[str, str], int] = {}
-        if "GPOS" not in font:
-            return
-        table = font["GPOS"].table
-        if table.FeatureList is None or table.LookupList is None:
-            return
-        indices: list[int] = []
-        for record in table.FeatureList.FeatureRecord:
-            if record.FeatureTag == "kern":
-                indices.extend(i for i in record.Feature.LookupListIndex if i not in indices)
-        for index in sorted(indices):
-            lookup = table.LookupList.Lookup[index]
-            subtables = []
-            for sub in lookup.SubTable:
-                sub = getattr(sub, "ExtSubTable", sub)  # unwrap extension lookups (type 9)
-                if getattr(sub, "LookupType", lookup.LookupType) != 2:
-                    continue
-                parsed = _parse_pair_subtable(sub)
-                if parsed is not None:
-                    subtables.append(parsed)
-            if subtables:
-                self._lookups.append(subtables)
-
-    def value(self, left: str, right: str) -> int:
-        key = (left, right)
-        cached = self._memo.get(key)
-        if cached is not None:
-            return cached
-        total = 0
-        for subtables in self._lookups:
-            for sub in subtables:
-                if sub[0] == 1:
-                    _, pairs = sub
-                    adjust = pairs.get(key)
-                    if adjust is not None:
-                        total += adjust
-                        break
-                else:
-                    _, coverage, class1, class2, matrix = sub
-                    if left in coverage:
-                        row = matrix[class1.get(left, 0)]
-                        c2 = class2.get(right, 0)
-                        if c2 < len(row):
-                            total += row[c2]
-                        break
-        self._memo[key] = total
-        return total
-
-
-def _x_advance(record: Any) -> int:
-    value = getattr(record, "Value1", None)
-    return int(getattr(value, "XAdvance", 0) or 0) if value is not None else 0
-
-
-def _parse_pair_subtable(sub: Any) -> tuple[Any, ...] | None:
-    coverage = sub.Coverage.glyphs
-    if sub.Format == 1:
-        pairs: dict[tuple[str, str], int] = {}
-        for first, pair_set in zip(coverage, sub.PairSet):
-            for record in pair_set.PairValueRecord:
-                pairs.setdefault((first, record.SecondGlyph), _x_advance(record))
-        return (1, pairs)
-    if sub.Format == 2:
-        class1 = dict(sub.ClassDef1.classDefs) if sub.ClassDef1 else {}
-        class2 = dict(sub.ClassDef2.classDefs) if sub.ClassDef2 else {}
-        matrix = [[_x_advance(c2) for c2 in c1.Class2Record] for c1 in sub.Class1Record]
-        return (2, frozenset(coverage), class1, class2, matrix)
-    return None
 
 
 _FACES: dict[tuple[str, int, int, int], FontFace] = {}

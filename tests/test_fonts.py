@@ -134,3 +134,34 @@ def test_truncated_font_file_is_a_font_error(tmp_path: Path) -> None:
 def test_missing_font_path_is_a_font_error(tmp_path: Path) -> None:
     with pytest.raises(FontError, match="no such font"):
         FontRegistry([tmp_path / "nope"])
+
+
+def test_binary_kerning_matches_fonttools(registry: FontRegistry) -> None:
+    """Pairs read from raw GPOS bytes equal fontTools' decompiled values."""
+    from fontTools.ttLib import TTFont
+
+    face = registry.match("Inter", 700)
+    font = TTFont(face.info.path)
+    gpos = font["GPOS"].table
+    kern = [i for r in gpos.FeatureList.FeatureRecord if r.FeatureTag == "kern" for i in r.Feature.LookupListIndex]
+    checked = 0
+    for index in sorted(set(kern)):
+        for sub in gpos.LookupList.Lookup[index].SubTable:
+            sub = getattr(sub, "ExtSubTable", sub)
+            if sub.Format == 1:
+                for first, pair_set in list(zip(sub.Coverage.glyphs, sub.PairSet))[:40]:
+                    for record in pair_set.PairValueRecord[:5]:
+                        expected = getattr(record.Value1, "XAdvance", 0) or 0
+                        assert face.kerning(first, record.SecondGlyph) == expected, (first, record.SecondGlyph)
+                        checked += 1
+            else:
+                classes2 = sorted(sub.ClassDef2.classDefs.items())[:60]
+                for first in sub.Coverage.glyphs[:30]:
+                    c1 = sub.ClassDef1.classDefs.get(first, 0)
+                    for second, c2 in classes2:
+                        value = sub.Class1Record[c1].Class2Record[c2].Value1
+                        expected = getattr(value, "XAdvance", 0) or 0
+                        if expected:
+                            assert face.kerning(first, second) == expected, (first, second)
+                            checked += 1
+    assert checked > 200

@@ -63,24 +63,28 @@ def split_word(word: str, max_width: float, measure: Measure) -> list[str]:
     >>> split_word("abcdefghij", 4, len)
     ['abcd', 'efgh', 'ij']
     """
+    # Widths add up piece by piece (the measurer is additive where text
+    # breaks), so a long hostile "word" costs linear time, not quadratic.
     pieces: list[str] = []
-    current = ""
+    current, current_width = "", 0.0
     for chunk in _SOFT_BREAK.findall(word):
-        if measure(current + chunk) <= max_width:
-            current += chunk
+        chunk_width = measure(chunk)
+        if current_width + chunk_width <= max_width:
+            current, current_width = current + chunk, current_width + chunk_width
             continue
         if current:
             pieces.append(current)
-            current = ""
-        if measure(chunk) <= max_width:
-            current = chunk
+            current, current_width = "", 0.0
+        if chunk_width <= max_width:
+            current, current_width = chunk, chunk_width
             continue
         for cluster in clusters(chunk):
-            if current and measure(current + cluster) > max_width:
+            cluster_width = measure(cluster)
+            if current and current_width + cluster_width > max_width:
                 pieces.append(current)
-                current = cluster
+                current, current_width = cluster, cluster_width
             else:
-                current += cluster
+                current, current_width = current + cluster, current_width + cluster_width
     if current:
         pieces.append(current)
     return pieces
