@@ -252,3 +252,23 @@ def test_emoji_are_measured_like_glyphs() -> None:
 def test_faces_are_shared(renderer: Renderer) -> None:
     chain = renderer.template("blog").text_slots[1].chain
     assert all(isinstance(face, FontFace) for face in chain.faces)
+
+
+CJK_FONT = FontRegistry([TEST_FONTS]).match("Noto Sans CJK JP", 700)
+
+
+@pytest.mark.parametrize("width", range(120, 720, 37))
+def test_kinsoku_and_whole_latin_words_in_cjk(width: int) -> None:
+    from svgog.text.segment import NO_LINE_END, NO_LINE_START
+
+    measure = Measurer(FontChain([INTER_BOLD, CJK_FONT], None)).at(32)
+    text = "「括弧」や（丸括弧）が行頭や行末に来ないように、TypeScriptとPythonで処理します。"
+    lines = fit(text, width, measure).lines
+    assert "".join(lines) == text
+    for line in lines[1:]:
+        assert line[0] not in NO_LINE_START, lines
+    for line in lines[:-1]:
+        assert line[-1] not in NO_LINE_END, lines
+    for word in ("TypeScript", "Python"):
+        if measure(word) <= width:
+            assert any(word in line for line in lines), lines
