@@ -103,9 +103,9 @@ def levels(text: str, base: int) -> list[int]:
             j = i
             while j < n and (types[j] in _NEUTRAL or types[j] == "NSM"):
                 j += 1
-            before: str | None = direction(types[i - 1]) if i > 0 else sos
-            after: str | None = direction(types[j]) if j < n else sos
-            resolved = before if before == after and before is not None else sos
+            left = direction(types[i - 1]) if i > 0 else sos
+            right = direction(types[j]) if j < n else sos
+            resolved = left if left == right and left is not None else sos
             types[i:j] = [resolved] * (j - i)
             i = j
         else:
