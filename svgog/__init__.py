@@ -10,6 +10,7 @@ from .api import render_svg as render_svg
 from .errors import FontError as FontError
 from .errors import InvalidInput as InvalidInput
 from .errors import InvalidValue as InvalidValue
+from .errors import MissingField as MissingField
 from .errors import RenderError as RenderError
 from .errors import SvgogError as SvgogError
 from .errors import TemplateError as TemplateError

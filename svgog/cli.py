@@ -74,13 +74,17 @@ def render(
     output.write_bytes(result.data)
     for report in result.reports:
         if report.field and report.shrunk:
-            click.echo(f"note: {report.field!r} was set at {report.size:g}px (designed {report.designed_size:g}px)", err=True)
+            click.echo(
+                f"note: {report.field!r} was set at {report.size:g}px (designed {report.designed_size:g}px)", err=True
+            )
         if report.truncated and report.field:
             click.echo(f"note: {report.field!r} was truncated to {len(report.lines)} line(s)", err=True)
         if report.missing:
             click.echo(f"warning: no font has {''.join(report.missing)!r} ({report.field})", err=True)
         if report.unshaped:
-            click.echo(f"warning: {''.join(report.unshaped)!r} needs pip install 'svgog[shaping]' ({report.field})", err=True)
+            click.echo(
+                f"warning: {''.join(report.unshaped)!r} needs pip install 'svgog[shaping]' ({report.field})", err=True
+            )
     click.echo(f"wrote {output} ({result.width}x{result.height}, {len(result.data)} bytes)", err=True)
 
 

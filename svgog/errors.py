@@ -10,6 +10,7 @@ about as attributes, and their messages name them::
     ├── FontError              a font file cannot be read, or no font matches
     ├── InvalidInput           a field or option given by the caller is unusable (also a ValueError)
     │   ├── UnknownField       the template has no placeholder of that name
+    │   ├── MissingField       a required field is absent or empty
     │   ├── InvalidValue       the value is too long, not text, or holds characters XML cannot hold
     │   └── UnsupportedText    (strict mode) no font can draw some of the text
     └── RenderError            rasterizing a filled template failed
@@ -26,6 +27,7 @@ __all__ = [
     "FontError",
     "InvalidInput",
     "UnknownField",
+    "MissingField",
     "InvalidValue",
     "UnsupportedText",
     "RenderError",
@@ -113,6 +115,10 @@ class InvalidInput(SvgogError, ValueError):
 
 class UnknownField(InvalidInput):
     """The template has no placeholder with the given name."""
+
+
+class MissingField(InvalidInput):
+    """A field the template requires is absent or empty."""
 
 
 class InvalidValue(InvalidInput):

@@ -70,7 +70,9 @@ def make_url_fetcher(base_dir: Path | None) -> UrlFetcher:
     return fetch
 
 
-def svg_to_png(svg: bytes, *, width: int, height: int, base_dir: Path | None = None, template: str | None = None) -> bytes:
+def svg_to_png(
+    svg: bytes, *, width: int, height: int, base_dir: Path | None = None, template: str | None = None
+) -> bytes:
     """Rasterize an SVG document to a PNG of exactly ``width`` x ``height`` pixels.
 
     :param base_dir: The only directory whose files the document may reference.
@@ -92,7 +94,9 @@ def svg_to_png(svg: bytes, *, width: int, height: int, base_dir: Path | None = N
             output_height=height,
         )
     except Exception as exc:  # CairoSVG raises many unrelated types; callers get one.
-        raise RenderError(f"CairoSVG could not draw the document: {type(exc).__name__}: {exc}", template=template) from exc
+        raise RenderError(
+            f"CairoSVG could not draw the document: {type(exc).__name__}: {exc}", template=template
+        ) from exc
     if not isinstance(png, bytes):
         raise RenderError("CairoSVG returned no PNG data", template=template)
     return png

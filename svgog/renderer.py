@@ -13,6 +13,7 @@ import logging
 
 from .errors import FontError, InvalidInput, TemplateError, TemplateNotFound, UnsupportedText
 from .fonts import FontRegistry
+from .images import MAX_IMAGE_BYTES, ImageResolver
 from .raster import svg_to_png
 from .resources import bundled_templates_dir
 from .template import Template
@@ -20,7 +21,10 @@ from .text.emoji import EmojiSet, bundled_emoji
 from .text.typeset import FitReport
 from .validation import DEFAULT_MAX_LENGTH, normalize_fields
 
-__all__ = ["FORMATS", "RenderResult", "Renderer"]
+__all__ = ["FORMATS", "MAX_SCALE", "RenderResult", "Renderer"]
+
+#: The largest ``scale`` a render may ask for.
+MAX_SCALE = 4.0
 
 #: Output formats and their media types.
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
@@ -79,6 +83,11 @@ class Renderer:
         holds characters no font can draw, instead of leaving them out (and
         logging a warning).
     :param emoji: The emoji image set; defaults to the bundled Twemoji.
+    :param assets: Directories image fields may name files in (relative paths).
+    :param allowed_hosts: Hosts image fields may name ``http(s)`` URLs on;
+        svgog fetches them itself (see :mod:`svgog.images`).
+    :param fetch_timeout: Seconds an image fetch may take in all.
+    :param max_image_bytes: The largest image a field may hold.
 
     >>> renderer = Renderer()
     >>> png = renderer.render_png("blog", title="Hello world")
@@ -95,6 +104,10 @@ class Renderer:
         max_length: int = DEFAULT_MAX_LENGTH,
         strict: bool = False,
         emoji: EmojiSet | None = None,
+        assets: PathLike | Iterable[PathLike] | None = None,
+        allowed_hosts: Iterable[str] = (),
+        fetch_timeout: float = 5.0,
+        max_image_bytes: int = MAX_IMAGE_BYTES,
     ) -> None:
         self.template_dirs = _as_paths(templates) or [bundled_templates_dir()]
         for directory in self.template_dirs:
@@ -104,10 +117,15 @@ class Renderer:
         self.fallback_fonts = tuple(fallback_fonts)
         for family in self.fallback_fonts:
             if self.fonts.find(family) is None:
-                raise FontError(f"fallback font {family!r} is not registered (registered: {', '.join(self.fonts.families)})")
+                raise FontError(
+                    f"fallback font {family!r} is not registered (registered: {', '.join(self.fonts.families)})"
+                )
         self.max_length = max_length
         self.strict = strict
         self.emoji = emoji if emoji is not None else bundled_emoji()
+        self.images = ImageResolver(
+            _as_paths(assets), allowed_hosts, timeout=fetch_timeout, max_bytes=max_image_bytes
+        )
         self._templates: dict[str, tuple[tuple[int, int], Template]] = {}
         self._lock = threading.Lock()
 
@@ -160,31 +178,47 @@ class Renderer:
         return cached[1]
 
     def render(
-        self, name: str, fields: Mapping[str, object] | None = None, /, *, format: str = "png", **more: object
+        self,
+        name: str,
+        fields: Mapping[str, object] | None = None,
+        /,
+        *,
+        format: str = "png",
+        scale: float = 1.0,
+        **more: object,
     ) -> RenderResult:
         """Render a template and report how its text was fitted.
 
         :param name: The template's name (its file name without ``.svg``).
         :param fields: Field values; names that are not valid Python
-            identifiers can be passed here.
+            identifiers (or are ``format`` or ``scale``) can be passed here.
         :param format: ``"png"`` or ``"svg"``.
+        :param scale: Output pixels per template unit (``2`` for a 2x image),
+            from 0.1 to :data:`MAX_SCALE`.
         :param more: More field values, as keyword arguments.
         :raises TemplateNotFound: No such template.
         :raises UnknownField: A field the template does not have.
-        :raises InvalidValue: A value that is too long or holds forbidden characters.
+        :raises MissingField: A required field is absent or empty.
+        :raises InvalidValue: A value that does not suit its field.
         """
         if format not in FORMATS:
             raise InvalidInput(f"unknown format {format!r} (formats: {', '.join(FORMATS)})", template=name)
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= MAX_SCALE:
+            raise InvalidInput(f"scale must be a number from 0.1 to {MAX_SCALE:g}", template=name)
         template = self.template(name)
-        values = normalize_fields({**(fields or {}), **more}, template.fields, template=name, max_length=self.max_length)
-        svg, reports = template.fill(values)
+        values, images = normalize_fields(
+            {**(fields or {}), **more}, template.fields, template=name, max_length=self.max_length
+        )
+        uris = {field: self.images.resolve(value, template=name, field=field) for field, value in images.items()}
+        svg, reports = template.fill(values, uris)
         self._check_coverage(name, reports)
+        width, height = round(template.width * scale), round(template.height * scale)
         if format == "png":
             base_dir = template.path.parent if template.path is not None else None
-            data = svg_to_png(svg, width=template.width, height=template.height, base_dir=base_dir, template=name)
+            data = svg_to_png(svg, width=width, height=height, base_dir=base_dir, template=name)
         else:
             data = svg
-        return RenderResult(data, FORMATS[format], template.width, template.height, name, reports)
+        return RenderResult(data, FORMATS[format], width, height, name, reports)
 
     def _check_coverage(self, name: str, reports: tuple[FitReport, ...]) -> None:
         for report in reports:

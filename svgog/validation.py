@@ -15,15 +15,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from .errors import InvalidValue, UnknownField
+from .colors import normalize_color
+from .errors import InvalidValue, MissingField, UnknownField
+from .metadata import Field
 
-__all__ = ["DEFAULT_MAX_LENGTH", "FIELD_NAME", "normalize_fields", "normalize_value"]
+__all__ = ["DEFAULT_MAX_LENGTH", "normalize_fields", "normalize_value"]
 
 DEFAULT_MAX_LENGTH = 1000
-
-# Names a field may have: what an XML id can hold, minus the characters that
-# would make it awkward in a query string or a keyword argument.
-FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,99}")
 
 # C0 controls except tab/newline/carriage return, DEL and C1 controls,
 # surrogates (only reachable as lone ones in a Python str) and the two
@@ -57,15 +55,68 @@ def normalize_value(value: object, *, template: str, field: str, max_length: int
     return unicodedata.normalize("NFC", text)
 
 
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+
+
+def _check_kind(kind: str, text: str, *, template: str, field: str) -> str:
+    """Check a normalized text value against its field's kind."""
+    if kind == "color":
+        color = normalize_color(text)
+        if color is None:
+            raise InvalidValue(f"{text[:40]!r} is not a CSS color", template=template, field=field)
+        return color
+    if kind == "choice" and not _TOKEN.fullmatch(text):
+        raise InvalidValue(f"{text[:40]!r} is not a single word", template=template, field=field)
+    if kind == "number":
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        if not 0 <= number <= 1:  # also false for NaN
+            raise InvalidValue(f"{text[:40]!r} is not a number from 0 to 1", template=template, field=field)
+        return f"{number:g}"
+    return text
+
+
 def normalize_fields(
-    values: Mapping[str, object], known: Mapping[str, object], *, template: str, max_length: int = DEFAULT_MAX_LENGTH
-) -> dict[str, str]:
-    """Check every name against the template's fields and normalize every value."""
+    values: Mapping[str, object],
+    fields: Mapping[str, Field],
+    *,
+    template: str,
+    max_length: int = DEFAULT_MAX_LENGTH,
+) -> tuple[dict[str, str], dict[str, object]]:
+    """Check every value against its field and normalize it.
+
+    :returns: Text-like values (text, color, choice, number, flag) and, apart,
+        the raw values of image fields (resolved by an image resolver).
+    :raises UnknownField: A name the template has no field for.
+    :raises InvalidValue: A value that does not suit its field.
+    :raises MissingField: A required field that is absent or empty.
+    """
     normalized: dict[str, str] = {}
+    images: dict[str, object] = {}
     for name, value in values.items():
-        if name not in known:
+        field = fields.get(name)
+        if field is None:
             shown = name if len(name) <= 40 else name[:40] + "…"
-            fields = ", ".join(sorted(known)) or "none"
-            raise UnknownField(f"no such field {shown!r} (fields: {fields})", template=template)
-        normalized[name] = normalize_value(value, template=template, field=name, max_length=max_length)
-    return normalized
+            known = ", ".join(sorted(fields)) or "none"
+            raise UnknownField(f"no such field {shown!r} (fields: {known})", template=template)
+        if field.kind == "image":
+            if isinstance(value, str) and len(value) > 16 * max_length + 10 * 1024 * 1024:
+                raise InvalidValue("image value is too long", template=template, field=name)
+            if value != "":
+                images[name] = value
+            continue
+        limit = min(max_length, field.max_length) if field.max_length else max_length
+        text = normalize_value(value, template=template, field=name, max_length=limit)
+        if text or field.kind not in ("color", "choice", "number"):
+            text = _check_kind(field.kind, text.strip() if field.kind != "text" else text, template=template, field=name)
+        if field.allowed and text not in field.allowed:
+            raise InvalidValue(
+                f"{text[:40]!r} is not one of {', '.join(field.allowed)}", template=template, field=name
+            )
+        normalized[name] = text
+    for field in fields.values():
+        if field.required and not (normalized.get(field.name, "").strip() or field.name in images):
+            raise MissingField(f"field {field.name!r} is required", template=template, field=field.name)
+    return normalized, images

@@ -6,9 +6,11 @@ from lxml import etree
 
 from .errors import TemplateError
 
-__all__ = ["MAX_DOCUMENT_BYTES", "SVG_NS", "parse_svg"]
+__all__ = ["MAX_DOCUMENT_BYTES", "OG_NS", "SVG_NS", "XLINK_NS", "parse_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
+OG_NS = "urn:svgog"
+XLINK_NS = "http://www.w3.org/1999/xlink"
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 

@@ -88,6 +88,7 @@ def levels(text: str, base: int) -> list[int]:
             last_strong = kind
         elif kind == "EN" and last_strong == "L":
             types[i] = "L"
+
     # N1, N2: neutrals between two strong types of one direction take it;
     # numbers count as right-to-left here. Others take the paragraph direction.
     def direction(kind: str) -> str | None:

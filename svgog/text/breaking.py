@@ -90,7 +90,9 @@ def split_word(word: str, max_width: float, measure: Measure) -> list[str]:
     return pieces
 
 
-def wrap_atoms(items: Sequence[Atom], max_width: float | None, measure: Measure, *, limit: int | None = None) -> list[Line]:
+def wrap_atoms(
+    items: Sequence[Atom], max_width: float | None, measure: Measure, *, limit: int | None = None
+) -> list[Line]:
     """Greedy line breaking of one paragraph's atoms.
 
     An atom wider than the box on a line of its own is split with
@@ -279,4 +281,3 @@ def fit(
             even = balanced_lines(items, max_width, measure, len(greedy)) if len(greedy) > 1 else None
             lines.extend(even or greedy)
     return Fitted(tuple(line_text(line) for line in lines), False)
-

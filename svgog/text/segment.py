@@ -26,9 +26,7 @@ import regex
 __all__ = ["Atom", "atoms", "clusters", "is_cjk", "is_emoji"]
 
 _CLUSTER = regex.compile(r"\X")
-_CJK = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\u3000-\u303f\u30fc\uff00-\uffef\u31f0-\u31ff]"
-)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\u3000-\u303f\u30fc\uff00-\uffef\u31f0-\u31ff]")
 # Kinsoku shori: characters that may not start a line...
 NO_LINE_START = frozenset(
     "、。，．・：；？！‼⁇⁈⁉ー‐゠–〜～ヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"

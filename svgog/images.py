@@ -1,0 +1,232 @@
+"""Values of image fields: bytes, asset paths, data: URIs and allowlisted URLs.
+
+Whatever the caller gives, the template receives a ``data:`` URI of a checked
+image (PNG, JPEG, GIF, WebP or SVG), so CairoSVG never opens a file or a
+connection on a value's behalf. The rules:
+
+- ``bytes``: the image itself (library callers only).
+- a relative path: a file inside one of the renderer's asset directories;
+  nothing outside them (``..``, absolute paths and links leading out are refused).
+- a ``data:`` URI.
+- an ``http(s)`` URL: only when its host is on the renderer's allowlist.
+  svgog fetches it itself, with a deadline and a size limit, following at
+  most three redirects, each to an allowlisted host; fetched images are
+  cached in memory (bounded in bytes).
+
+Raster images larger than :data:`MAX_PIXELS` are refused before decoding
+(decompression bombs), and SVG images are parsed with the same hardened
+parser as templates.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import SplitResult, unquote, unquote_to_bytes, urljoin, urlsplit
+
+from cachetools import LRUCache
+
+from .errors import InvalidValue, TemplateError
+from .xmlsafe import parse_svg
+
+__all__ = ["MAX_IMAGE_BYTES", "MAX_PIXELS", "ImageResolver"]
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_REDIRECTS = 3
+_CHUNK = 64 * 1024
+
+Fail = Callable[[str], InvalidValue]
+
+
+def _sniff(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:1024].lstrip()
+    if head.startswith((b"<svg", b"<?xml")) or b"<svg" in head:
+        return "image/svg+xml"
+    return None
+
+
+class ImageResolver:
+    """Turns image field values into ``data:`` URIs, enforcing the rules above.
+
+    :param asset_dirs: Directories relative image paths are looked up in.
+    :param allowed_hosts: Host names (exact, case-insensitive) that may be fetched.
+    :param timeout: Seconds a fetch may take in all, redirects included.
+    :param max_bytes: The largest image accepted, in bytes.
+    :param cache_bytes: How many bytes of fetched images to keep.
+    """
+
+    def __init__(
+        self,
+        asset_dirs: Iterable[str | os.PathLike[str]] = (),
+        allowed_hosts: Iterable[str] = (),
+        *,
+        timeout: float = 5.0,
+        max_bytes: int = MAX_IMAGE_BYTES,
+        cache_bytes: int = 32 * 1024 * 1024,
+    ) -> None:
+        self.asset_dirs = tuple(Path(d).resolve() for d in asset_dirs)
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self._fetched: LRUCache[str, bytes] = LRUCache(maxsize=cache_bytes, getsizeof=len)
+        self._lock = threading.Lock()
+
+    def resolve(self, value: object, *, template: str, field: str) -> str:
+        """The value as a ``data:`` URI of a checked image.
+
+        :raises InvalidValue: The value is not an image svgog may use.
+        """
+
+        def fail(message: str) -> InvalidValue:
+            return InvalidValue(message, template=template, field=field)
+
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            data = bytes(value)
+        elif isinstance(value, str):
+            text = value.strip()
+            if text.startswith("data:"):
+                data = self._decode_data_uri(text, fail)
+            elif text.lower().startswith(("http://", "https://")):
+                data = self._fetch(text, fail)
+            elif text.lower().startswith(("file:", "ftp:", "//")) or ":" in text.split("/", 1)[0]:
+                raise fail("image URLs must be http(s) on an allowed host, a data: URI, or an asset path")
+            else:
+                data = self._read_asset(text, fail)
+        else:
+            raise fail(f"expected image bytes, a path or a URL, got {type(value).__name__}")
+        return self._to_data_uri(data, fail)
+
+    def _decode_data_uri(self, uri: str, fail: Fail) -> bytes:
+        header, sep, payload = uri[5:].partition(",")
+        if not sep:
+            raise fail("data: URI without a comma")
+        if len(payload) > self.max_bytes * 4 // 3 + 16:
+            raise fail(f"image is larger than {self.max_bytes} bytes")
+        try:
+            if header.endswith(";base64"):
+                return base64.b64decode(unquote(payload), validate=True)
+            return unquote_to_bytes(payload)
+        except ValueError as exc:
+            raise fail("data: URI is not valid base64") from exc
+
+    def _read_asset(self, name: str, fail: Fail) -> bytes:
+        if not self.asset_dirs:
+            raise fail("image paths need asset directories (Renderer(assets=...))")
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts or "\x00" in name:
+            raise fail("image paths must be relative and stay inside the asset directories")
+        for directory in self.asset_dirs:
+            path = Path(os.path.realpath(directory / relative))
+            if path.is_relative_to(directory) and path.is_file():
+                if path.stat().st_size > self.max_bytes:
+                    raise fail(f"image is larger than {self.max_bytes} bytes")
+                return path.read_bytes()
+        raise fail(f"no image {name[:80]!r} in the asset directories")
+
+    def _fetch(self, url: str, fail: Fail) -> bytes:
+        with self._lock:
+            cached = self._fetched.get(url)
+        if cached is not None:
+            return cached
+        deadline = time.monotonic() + self.timeout
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            parts = urlsplit(current)
+            host = (parts.hostname or "").lower()
+            if parts.scheme not in ("http", "https") or not host:
+                raise fail(f"cannot fetch {current[:100]!r}: only http(s) URLs")
+            if host not in self.allowed_hosts:
+                raise fail(f"host {host!r} is not on the image allowlist")
+            try:
+                status, location, data = self._get(parts, deadline)
+            except TimeoutError as exc:
+                raise fail(f"fetching the image from {host!r} took longer than {self.timeout:g} s") from exc
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                raise fail(f"could not fetch the image from {host!r}: {type(exc).__name__}") from exc
+            if status in (301, 302, 303, 307, 308) and location:
+                current = urljoin(current, location)
+                continue
+            if status != 200:
+                raise fail(f"the image server {host!r} answered {status}")
+            with self._lock:
+                self._fetched[url] = data
+            return data
+        raise fail(f"more than {MAX_REDIRECTS} redirects")
+
+    def _get(self, parts: SplitResult, deadline: float) -> tuple[int, str | None, bytes]:
+        """One GET without following redirects; every socket wait is bounded by the deadline."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        scheme, host, port = parts.scheme, parts.hostname or "", parts.port
+        connection_class = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        connection = connection_class(host, port, timeout=remaining)
+        try:
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            connection.request("GET", target, headers={"User-Agent": "svgog", "Accept": "image/*"})
+            response = connection.getresponse()
+            if response.status != 200:
+                return response.status, response.getheader("Location"), b""
+            length = response.getheader("Content-Length")
+            if length is not None and length.isdigit() and int(length) > self.max_bytes:
+                raise ValueError("too large")
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                if connection.sock is not None:
+                    connection.sock.settimeout(remaining)
+                chunk = response.read1(_CHUNK)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > self.max_bytes:
+                    raise ValueError("too large")
+                chunks.append(chunk)
+            return 200, None, b"".join(chunks)
+        finally:
+            connection.close()
+
+    def _to_data_uri(self, data: bytes, fail: Fail) -> str:
+        if len(data) > self.max_bytes:
+            raise fail(f"image is larger than {self.max_bytes} bytes")
+        kind = _sniff(data)
+        if kind is None:
+            raise fail("not a PNG, JPEG, GIF, WebP or SVG image")
+        if kind == "image/svg+xml":
+            try:
+                parse_svg(data, "image")
+            except TemplateError as exc:
+                raise fail(f"not a usable SVG image: {exc.message}") from exc
+        else:
+            self._check_raster(data, fail)
+        return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+    @staticmethod
+    def _check_raster(data: bytes, fail: Fail) -> None:
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(BytesIO(data)) as image:  # reads the header only
+                width, height = image.size
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+            raise fail("the image cannot be decoded") from exc
+        if width * height > MAX_PIXELS:
+            raise fail(f"image is {width}x{height} pixels; the limit is {MAX_PIXELS} pixels")

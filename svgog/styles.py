@@ -1,0 +1,65 @@
+"""Reading SVG presentation properties the way CSS resolves them."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .errors import TemplateError
+from .xmlsafe import OG_NS
+
+__all__ = ["INKSCAPE_NS", "SODIPODI_NS", "XML_NS", "element_error", "length", "og", "prop", "style_declarations"]
+
+INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
+SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+_LENGTH = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt)?\s*")
+
+
+def style_declarations(element: etree._Element) -> dict[str, str]:
+    """The declarations of an element's ``style`` attribute, by lower-case name."""
+    style = element.get("style")
+    if not style:
+        return {}
+    declarations = {}
+    for item in style.split(";"):
+        name, sep, value = item.partition(":")
+        if sep:
+            declarations[name.strip().lower()] = value.strip()
+    return declarations
+
+
+def prop(element: etree._Element, name: str, *, inherit: bool = True) -> str | None:
+    """A presentation property as CSS resolves it: style beats attribute, then ancestors."""
+    node: etree._Element | None = element
+    while node is not None:
+        value = style_declarations(node).get(name)
+        if value is None:
+            value = node.get(name)
+        if value is not None and value != "inherit":
+            return value
+        if not inherit:
+            return None
+        node = node.getparent()
+    return None
+
+
+def element_error(message: str, template: str, element: etree._Element) -> TemplateError:
+    """A TemplateError pointing at an element: the file, its line and its id."""
+    return TemplateError(message, template=template, element=element.get("id"), line=element.sourceline)
+
+
+def length(value: str, what: str, template: str, element: etree._Element) -> float:
+    """A length in user units (plain, ``px`` or ``pt``); anything else is a TemplateError."""
+    match = _LENGTH.fullmatch(value)
+    if not match:
+        raise element_error(f"{what} {value!r} is not a number (px or pt)", template, element)
+    number = float(match.group(1))
+    return number * 4 / 3 if match.group(2) == "pt" else number
+
+
+def og(element: etree._Element, name: str) -> str | None:
+    """The value of an attribute in the svgog namespace."""
+    return element.get(f"{{{OG_NS}}}{name}")
