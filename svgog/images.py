@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import SplitResult, unquote, unquote_to_bytes, urljoin, urlsplit
 
 from cachetools import LRUCache
+from lxml import etree
 
 from .errors import InvalidValue, TemplateError
 from .xmlsafe import parse_svg
@@ -211,13 +212,22 @@ class ImageResolver:
         if kind is None:
             raise fail("not a PNG, JPEG, GIF, WebP or SVG image")
         if kind == "image/svg+xml":
-            try:
-                parse_svg(data, "image")
-            except TemplateError as exc:
-                raise fail(f"not a usable SVG image: {exc.message}") from exc
+            data = self._normalize_svg(data, fail)
         else:
             self._check_raster(data, fail)
         return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+    @staticmethod
+    def _normalize_svg(data: bytes, fail: Fail) -> bytes:
+        """Parse an SVG image safely; give it a viewBox so it scales to its box like a bitmap."""
+        try:
+            root = parse_svg(data, "image")
+        except TemplateError as exc:
+            raise fail(f"not a usable SVG image: {exc.message}") from exc
+        width, height = root.get("width", ""), root.get("height", "")
+        if root.get("viewBox") is None and width.replace(".", "", 1).isdigit() and height.replace(".", "", 1).isdigit():
+            root.set("viewBox", f"0 0 {width} {height}")
+        return etree.tostring(root)
 
     @staticmethod
     def _check_raster(data: bytes, fail: Fail) -> None:

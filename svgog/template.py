@@ -55,6 +55,11 @@ __all__ = [
 IMAGE = f"{{{SVG_NS}}}image"
 PATTERN = f"{{{SVG_NS}}}pattern"
 USE = f"{{{SVG_NS}}}use"
+RECT = f"{{{SVG_NS}}}rect"
+DEFS = f"{{{SVG_NS}}}defs"
+CIRCLE = f"{{{SVG_NS}}}circle"
+ELLIPSE = f"{{{SVG_NS}}}ellipse"
+_SHAPE_BOXES = frozenset({RECT, CIRCLE, ELLIPSE})
 
 #: Attribute placeholders and the kind of field each takes.
 ATTRIBUTE_PLACEHOLDERS = {
@@ -84,6 +89,9 @@ class ImageSlot:
     index: int
     fit: str | None
     line: int | None
+    #: For a shape filled with a pattern of the image (Figma's image fills),
+    #: the shape's index: it is redrawn as the image clipped to the shape.
+    shape: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,9 +121,11 @@ class Condition:
 
 
 def _label_or_id(element: etree._Element) -> str | None:
+    """The field name an element carries: its Inkscape label or id, spaces as ``_``."""
     for candidate in (element.get(f"{{{INKSCAPE_NS}}}label"), element.get("id")):
-        if candidate and FIELD_NAME.fullmatch(candidate):
-            return candidate
+        name = "_".join(candidate.split()) if candidate else ""
+        if name and FIELD_NAME.fullmatch(name):
+            return name
     return None
 
 
@@ -157,6 +167,7 @@ class Template:
 
         elements = list(root.iter())
         names = self._placeholder_names(elements)
+        guides = self._guides(elements)
         text_slots: list[TextSlot] = []
         image_slots: list[ImageSlot] = []
         attribute_slots: list[AttributeSlot] = []
@@ -167,7 +178,16 @@ class Template:
             field = names.get(index)
             if element.tag == TEXT:
                 text_slots.append(
-                    read_text_slot(element, fonts, fallbacks, label=self._label, field=field, emoji=emoji, index=index)
+                    read_text_slot(
+                        element,
+                        fonts,
+                        fallbacks,
+                        label=self._label,
+                        field=field,
+                        emoji=emoji,
+                        index=index,
+                        guide=guides[own][1] if (own := _label_or_id(element)) in guides else None,
+                    )
                 )
             elif field is not None:
                 target = self._image_target(element, elements)
@@ -177,7 +197,8 @@ class Template:
                         raise element_error(
                             f"og:fit {fit!r} is not one of {', '.join(IMAGE_FITS)}", self._label, element
                         )
-                    image_slots.append(ImageSlot(field, target, fit, element.sourceline))
+                    shape = index if element.tag in _SHAPE_BOXES else None
+                    image_slots.append(ImageSlot(field, target, fit, element.sourceline, shape))
             for attribute in ATTRIBUTE_PLACEHOLDERS:
                 source_field = og(element, attribute)
                 if source_field is not None:
@@ -194,6 +215,8 @@ class Template:
                             field_name, index, value.strip() if sep else None, condition == "unless", element.sourceline
                         )
                     )
+        # Guide rectangles are removed from every rendering.
+        self._guide_indexes = tuple(index for index, _ in guides.values())
         #: Every <text> element, in document order.
         self.text_slots = tuple(text_slots)
         self.image_slots = tuple(image_slots)
@@ -263,6 +286,8 @@ class Template:
         for index, element in enumerate(elements):
             if not isinstance(element.tag, str):
                 continue
+            if element.tag == IMAGE and any(a.tag in (DEFS, PATTERN) for a in element.iterancestors()):
+                continue  # the picture behind a pattern fill: the shape is the field
             # Texts, images, and shapes that may be Figma image fills (a pattern).
             if element.tag in (TEXT, IMAGE) or "url(#" in (element.get("fill") or element.get("style") or ""):
                 name = _label_or_id(element)
@@ -274,6 +299,19 @@ class Template:
             if match and match.group(1) in taken:
                 names[index] = match.group(1)
         return names
+
+    def _guides(self, elements: list[etree._Element]) -> dict[str, tuple[int, tuple[float, float, float, float]]]:
+        """Rectangles named ``<field>-box`` (or ``_box``): the boxes of texts without ``og:width``."""
+        guides = {}
+        for index, element in enumerate(elements):
+            name = _label_or_id(element) if element.tag == RECT else None
+            if name is None or not name.endswith(("-box", "_box")):
+                continue
+            x, y, w, h = (length(element.get(a) or "0", a, self._label, element) for a in ("x", "y", "width", "height"))
+            if w <= 0 or h <= 0:
+                raise element_error("a text box rectangle needs a positive width and height", self._label, element)
+            guides[name[:-4]] = (index, (x, y, w, h))
+        return guides
 
     def _image_target(self, element: etree._Element, elements: list[etree._Element]) -> int | None:
         """The index of the ``<image>`` a named element stands for, if any."""
@@ -357,6 +395,10 @@ class Template:
         images = images or {}
         root = parse_svg(self._source, self._label)
         elements = list(root.iter())
+        for index in self._guide_indexes:
+            guide = elements[index]
+            if guide.getparent() is not None:
+                guide.getparent().remove(guide)
         for condition in self.conditions:
             element = elements[condition.index]
             if not condition.keeps(self.effective(values, condition.field)) and element.getparent() is not None:
@@ -371,8 +413,16 @@ class Template:
             if uri is not None:
                 element.attrib.pop(f"{{{XLINK_NS}}}href", None)
                 element.set("href", uri)
+            elif not self._originals.get(image.field):
+                # An image with no picture draws nothing; without it, CairoSVG
+                # would try to fetch an empty URL.
+                if element.getparent() is not None:
+                    element.getparent().remove(element)
+                continue
             if image.fit is not None:
                 element.set("preserveAspectRatio", IMAGE_FITS[image.fit])
+            if image.shape is not None:
+                _image_in_shape(elements[image.shape], element, image.fit or "cover")
         reports = []
         for slot in self.text_slots:
             element = elements[slot.index]
@@ -389,6 +439,56 @@ class Template:
             element.getparent().replace(element, group)
             reports.append(laid_out.report)
         return etree.tostring(root, encoding="utf-8", xml_declaration=False), tuple(reports)
+
+
+def _shape_box(shape: etree._Element) -> tuple[float, float, float, float] | None:
+    """The bounding box of a rect, circle or ellipse from its attributes."""
+
+    def number(name: str) -> float:
+        try:
+            return float((shape.get(name) or "0").removesuffix("px"))
+        except ValueError:
+            return float("nan")
+
+    if shape.tag == RECT:
+        box = (number("x"), number("y"), number("width"), number("height"))
+    elif shape.tag == CIRCLE:
+        r = number("r")
+        box = (number("cx") - r, number("cy") - r, 2 * r, 2 * r)
+    else:
+        rx, ry = number("rx"), number("ry")
+        box = (number("cx") - rx, number("cy") - ry, 2 * rx, 2 * ry)
+    return box if all(v == v for v in box) and box[2] > 0 and box[3] > 0 else None
+
+
+def _image_in_shape(shape: etree._Element, image: etree._Element, fit: str) -> None:
+    """Draw a pattern-filled shape as its image clipped to the shape.
+
+    CairoSVG renders Figma's object-bounding-box image patterns unreliably,
+    and a pattern's scale fits only the original picture; an image clipped
+    to the shape fits any picture.
+    """
+    box = _shape_box(shape)
+    parent = shape.getparent()
+    if box is None or parent is None:
+        return
+    clip_id = f"svgog-clip-{id(shape):x}"
+    group = etree.Element(f"{{{SVG_NS}}}g")
+    for name in ("transform", "opacity", "id", "class"):
+        if shape.get(name) is not None:
+            group.set(name, shape.get(name))
+    clip = etree.SubElement(etree.SubElement(group, f"{{{SVG_NS}}}defs"), f"{{{SVG_NS}}}clipPath", id=clip_id)
+    outline = etree.SubElement(clip, shape.tag)
+    for name, value in shape.attrib.items():
+        if name in ("x", "y", "width", "height", "rx", "ry", "cx", "cy", "r"):
+            outline.set(name, value)
+    picture = etree.SubElement(group, f"{{{SVG_NS}}}image")
+    picture.set("href", image.get("href") or image.get(f"{{{XLINK_NS}}}href") or "")
+    for name, value in zip(("x", "y", "width", "height"), box):
+        picture.set(name, f"{value:g}")
+    picture.set("preserveAspectRatio", IMAGE_FITS[fit])
+    picture.set("clip-path", f"url(#{clip_id})")
+    parent.replace(shape, group)
 
 
 def _attached(element: etree._Element, root: etree._Element) -> bool:

@@ -121,8 +121,14 @@ def read_text_slot(
     field: str | None,
     emoji: EmojiSet | None,
     index: int,
+    guide: tuple[float, float, float, float] | None = None,
 ) -> TextSlot:
-    """Read how a ``<text>`` element is to be set: font, size, box and policy."""
+    """Read how a ``<text>`` element is to be set: font, size, box and policy.
+
+    :param guide: ``(x, y, width, height)`` of a rectangle that marks the
+        text's box (a ``<rect>`` named ``<field>-box``), used when the element
+        has no ``og:width``: the first line's top goes to the rectangle's top.
+    """
     families = [f.strip().strip("'\"") for f in (prop(element, "font-family") or "sans-serif").split(",")]
     weight_text = (prop(element, "font-weight") or "normal").strip().lower()
     weight = _WEIGHTS.get(weight_text) or (int(weight_text) if weight_text.isdigit() else 0)
@@ -161,15 +167,22 @@ def read_text_slot(
     if min_size is not None and min_size > size:
         raise element_error(f"og:min-size {min_size:g} is larger than the font size {size:g}", label, element)
     align = _choice(element, "align", anchor, label)
+    x = length(_first_coordinate(element, "x") or "0", "x", label, element)
+    y = length(_first_coordinate(element, "y") or "0", "y", label, element)
+    width, height = _positive(element, "width", label), _positive(element, "height", label)
+    if guide is not None and width is None:
+        left, top, width, height = guide
+        x = left + width * {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor]
+        y = top + size * primary.ascender / primary.units_per_em
     spec = TextSpec(
-        x=length(_first_coordinate(element, "x") or "0", "x", label, element),
-        y=length(_first_coordinate(element, "y") or "0", "y", label, element),
+        x=x,
+        y=y,
         size=size,
         anchor=anchor,
         align="middle" if align == "center" else align,
         valign=_choice(element, "valign", "top", label),
-        width=_positive(element, "width", label),
-        height=_positive(element, "height", label),
+        width=width,
+        height=height,
         max_lines=max_lines,
         # Unless told otherwise, a text keeps the shape the designer gave it.
         default_lines=max(1, default.count("\n") + 1),
