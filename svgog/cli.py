@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from .errors import SvgogError
+from .lint import check_template
 from .renderer import Renderer
+from .sheet import contact_sheet
 
 __all__ = ["main"]
 
@@ -48,10 +50,20 @@ def main() -> None:
     required=True,
     help="Output file; .png or .svg decides the format ('-' writes PNG to stdout).",
 )
+@click.option("--scale", type=float, default=1.0, show_default=True, help="Output pixels per template unit.")
+@click.option(
+    "--assets", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True, help="Image directory."
+)
 @_templates_option
 @_fonts_option
 def render(
-    name: str, assignments: tuple[str, ...], output: Path, templates: tuple[Path, ...], fonts: tuple[Path, ...]
+    name: str,
+    assignments: tuple[str, ...],
+    output: Path,
+    scale: float,
+    assets: tuple[Path, ...],
+    templates: tuple[Path, ...],
+    fonts: tuple[Path, ...],
 ) -> None:
     """Render template NAME to an image file."""
     fields: dict[str, str] = {}
@@ -65,7 +77,8 @@ def render(
     if suffix not in ("png", "svg"):
         raise click.BadParameter("the output file must end in .png or .svg", param_hint="--output")
     try:
-        result = _renderer(templates, fonts).render(name, fields, format=suffix)
+        renderer = Renderer(templates=templates or None, fonts=fonts, assets=assets)
+        result = renderer.render(name, fields, format=suffix, scale=scale)
     except SvgogError as exc:
         raise click.ClickException(str(exc)) from exc
     if to_stdout:
@@ -110,6 +123,51 @@ def list_templates(templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> None
             click.echo(f"  {field.name:<12} {field.kind:<5} {default}")
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@_templates_option
+@_fonts_option
+def check(targets: tuple[str, ...], templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> None:
+    """Check templates: TARGETS are .svg files or template names.
+
+    Reports problems with file and line, renders each template's sample
+    values, and exits with status 1 if any error was found.
+    """
+    renderer = _renderer(templates, fonts)
+    errors = 0
+    for target in targets:
+        path = Path(target)
+        try:
+            problems = check_template(path, renderer) if path.suffix == ".svg" else renderer.check(target)
+        except SvgogError as exc:
+            click.echo(f"{target}: error: {exc}")
+            errors += 1
+            continue
+        for problem in problems:
+            click.echo(str(problem))
+        errors += sum(problem.level == "error" for problem in problems)
+        if not problems:
+            click.echo(f"{target}: ok")
+    if errors:
+        click.echo(f"{errors} error(s)", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="PNG file.")
+@click.option("--columns", type=click.IntRange(1, 8), default=3, show_default=True)
+@_templates_option
+@_fonts_option
+def sheet(output: Path, columns: int, templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> None:
+    """Render every template with its sample values into one contact sheet PNG."""
+    try:
+        data = contact_sheet(_renderer(templates, fonts), columns=columns)
+    except SvgogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    output.write_bytes(data)
+    click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ import logging
 from .errors import FontError, InvalidInput, TemplateError, TemplateNotFound, UnsupportedText
 from .fonts import FontRegistry
 from .images import MAX_IMAGE_BYTES, ImageResolver
+from .lint import Problem, check_template
 from .raster import svg_to_png
 from .resources import bundled_templates_dir
 from .template import Template
@@ -170,12 +171,17 @@ class Renderer:
         with self._lock:
             cached = self._templates.get(name)
             if cached is None or cached[0] != stamp:
-                template = Template.load(
-                    path, self.fonts, name=name, fallback_fonts=self.fallback_fonts, emoji=self.emoji
-                )
-                cached = (stamp, template)
+                cached = (stamp, self.load(path, name=name))
                 self._templates[name] = cached
         return cached[1]
+
+    def load(self, path: PathLike, *, name: str | None = None) -> Template:
+        """Load a template file with this renderer's fonts and settings (not cached)."""
+        return Template.load(path, self.fonts, name=name, fallback_fonts=self.fallback_fonts, emoji=self.emoji)
+
+    def check(self, name: str) -> list[Problem]:
+        """Check a template and render its sample values: see :mod:`svgog.lint`."""
+        return check_template(self._path(name), self)
 
     def render(
         self,
@@ -201,11 +207,24 @@ class Renderer:
         :raises MissingField: A required field is absent or empty.
         :raises InvalidValue: A value that does not suit its field.
         """
+        return self.render_template(self.template(name), fields, format=format, scale=scale, **more)
+
+    def render_template(
+        self,
+        template: Template,
+        fields: Mapping[str, object] | None = None,
+        /,
+        *,
+        format: str = "png",
+        scale: float = 1.0,
+        **more: object,
+    ) -> RenderResult:
+        """Render an already loaded template; see :meth:`render`."""
+        name = template.name
         if format not in FORMATS:
             raise InvalidInput(f"unknown format {format!r} (formats: {', '.join(FORMATS)})", template=name)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= MAX_SCALE:
             raise InvalidInput(f"scale must be a number from 0.1 to {MAX_SCALE:g}", template=name)
-        template = self.template(name)
         values, images = normalize_fields(
             {**(fields or {}), **more}, template.fields, template=name, max_length=self.max_length
         )

@@ -74,3 +74,48 @@ def test_installed_command_writes_png_to_stdout() -> None:
     assert png_size(done.stdout) == (1200, 630)
     module = subprocess.run([sys.executable, "-m", "svgog", "templates"], capture_output=True, text=True, timeout=120)
     assert module.returncode == 0 and "blog" in module.stdout
+
+
+def test_check_reports_problems_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.svg"
+    bad.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:svgog" width="100" height="50">\n'
+        '<image href="https://example.com/logo.png"/>\n'
+        '<text id="title" og:widht="90" font-family="Papyrus">x</text>\n'
+        "</svg>"
+    )
+    result = CliRunner().invoke(main, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:2: error: external reference 'https://example.com/logo.png'" in result.output
+    assert f"{bad}:3: error: unknown attribute og:widht" in result.output
+    assert f"{bad}:3: error: no registered font for font-family 'Papyrus'" in result.output
+    assert f"{bad}:3: warning: text field 'title' has no box" in result.output
+
+
+def test_check_renders_samples_and_passes_good_templates(tmp_path: Path) -> None:
+    good = tmp_path / "good.svg"
+    good.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:svgog" width="300" height="100">'
+        '<metadata><og:template><og:field name="title" sample="A sample that is far too long for this box"/>'
+        "</og:template></metadata>"
+        '<text id="title" x="10" y="50" og:width="100" og:fit="none" font-family="Inter">x</text></svg>'
+    )
+    result = CliRunner().invoke(main, ["check", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "warning: the sample of 'title' does not fit its box" in result.output
+    assert CliRunner().invoke(main, ["check", "blog"]).output == "blog: ok\n"
+    declared = tmp_path / "declared.svg"
+    declared.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:svgog" width="300" height="100">\n'
+        '<metadata><og:template><og:field name="ghost"/></og:template></metadata></svg>'
+    )
+    result = CliRunner().invoke(main, ["check", str(declared)])
+    assert result.exit_code == 1 and "field 'ghost' is declared but no element uses it" in result.output
+
+
+def test_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.png"
+    result = CliRunner().invoke(main, ["sheet", "-o", str(out), "--columns", "2"])
+    assert result.exit_code == 0, result.output
+    width, height = png_size(out.read_bytes())
+    assert width == 48 + 2 * (600 + 48) and height > 630
