@@ -115,12 +115,19 @@ def list_templates(templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> None
             click.echo(f"{name}: error: {exc}", err=True)
             failed = True
             continue
-        click.echo(f"{name}  {template.width}x{template.height}")
+        description = f"  {template.description}" if template.description else ""
+        click.echo(f"{name}  {template.width}x{template.height}{description}")
         for field in template.fields.values():
-            default = field.default.replace("\n", " / ")
-            if len(default) > 60:
-                default = default[:59] + "…"
-            click.echo(f"  {field.name:<12} {field.kind:<5} {default}")
+            notes = []
+            if field.required:
+                notes.append("required")
+            if field.allowed:
+                notes.append("|".join(field.allowed))
+            shown = field.sample if field.sample is not None else field.default
+            if shown:
+                shown = shown.replace("\n", " / ")
+                notes.append(repr(shown if len(shown) <= 50 else shown[:49] + "…"))
+            click.echo(f"  {field.name:<12} {field.kind:<6} {'  '.join(notes)}".rstrip())
     if failed:
         sys.exit(1)
 

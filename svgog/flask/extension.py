@@ -41,6 +41,10 @@ class SvgOg:
         Where the blueprint is mounted (default ``/og``).
     ``SVGOG_MAX_AGE``
         ``Cache-Control`` max-age of images, in seconds (default one day).
+    ``SVGOG_ASSETS``
+        Directories image fields may name files in.
+    ``SVGOG_ALLOWED_HOSTS``
+        Hosts image fields may name ``http(s)`` URLs on (fetched by svgog).
 
     :param app: The application, or ``None`` to call :meth:`init_app` later.
     :param renderer: A renderer to use instead of building one from the
@@ -59,6 +63,8 @@ class SvgOg:
             templates=config.get("templates"),
             fonts=config.get("fonts"),
             max_length=int(config.get("max_length", DEFAULT_MAX_LENGTH)),
+            assets=config.get("assets"),
+            allowed_hosts=config.get("allowed_hosts", ()),
         )
         app.extensions["svgog"] = _State(renderer=renderer, max_age=int(config.get("max_age", DEFAULT_MAX_AGE)))
         app.register_blueprint(blueprint, url_prefix=config.get("url_prefix", DEFAULT_URL_PREFIX))
