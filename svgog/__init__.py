@@ -4,6 +4,7 @@
 >>> png = svgog.render_png("blog", title="Hello world", author="Jane Doe")
 """
 
+from ._version import __version__ as __version__
 from .api import default_renderer as default_renderer
 from .api import render_png as render_png
 from .api import render_svg as render_svg
@@ -18,9 +19,7 @@ from .errors import TemplateNotFound as TemplateNotFound
 from .errors import UnknownField as UnknownField
 from .errors import UnsupportedText as UnsupportedText
 from .fonts import FontRegistry as FontRegistry
-from .renderer import RenderResult as RenderResult
 from .renderer import Renderer as Renderer
+from .renderer import RenderResult as RenderResult
 from .template import Template as Template
 from .text.typeset import FitReport as FitReport
-
-__version__ = "0.1.0"

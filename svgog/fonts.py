@@ -17,12 +17,13 @@ All metrics are in font units; multiply by ``size / units_per_em`` for pixels.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import struct
 import threading
-from io import BytesIO
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -375,6 +376,15 @@ class FontRegistry:
         for file in files:
             for info in read_font_info(file.resolve()):
                 self._register(info)
+
+    @property
+    def version(self) -> str:
+        """A hash of every registered font file's identity: changes when any font does."""
+        digest = hashlib.sha256()
+        for info in self._faces:
+            stat = info.path.stat()
+            digest.update(f"{info.path}\0{info.index}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        return digest.hexdigest()
 
     def _register(self, info: FontInfo) -> None:
         self._faces.append(info)

@@ -18,7 +18,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from .errors import RenderError
 
-__all__ = ["MAX_RESOURCE_BYTES", "make_url_fetcher", "svg_to_png"]
+__all__ = ["MAX_RESOURCE_BYTES", "encode", "make_url_fetcher", "svg_to_png"]
 
 log = logging.getLogger("svgog")
 
@@ -100,3 +100,26 @@ def svg_to_png(
     if not isinstance(png, bytes):
         raise RenderError("CairoSVG returned no PNG data", template=template)
     return png
+
+
+def encode(png: bytes, format: str, *, quality: int = 90) -> bytes:
+    """Re-encode a PNG as ``jpg`` or ``webp`` with Pillow (JPEG has no alpha: white behind)."""
+    try:
+        from PIL import Image
+    except ImportError as exc:  # pragma: no cover - Pillow comes with CairoSVG
+        raise RenderError(f"{format} output needs Pillow (pip install pillow)") from exc
+    from io import BytesIO
+
+    with Image.open(BytesIO(png)) as image:
+        image.load()
+        if format == "jpg":
+            if image.mode in ("RGBA", "LA", "P"):
+                background = Image.new("RGB", image.size, (255, 255, 255))
+                background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+                image = background
+            output = BytesIO()
+            image.convert("RGB").save(output, "JPEG", quality=quality, optimize=True, progressive=True)
+        else:
+            output = BytesIO()
+            image.save(output, "WEBP", quality=quality, method=4)
+    return output.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import re
 import threading
@@ -9,26 +11,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import logging
-
+from ._version import __version__
 from .errors import FontError, InvalidInput, TemplateError, TemplateNotFound, UnsupportedText
 from .fonts import FontRegistry
 from .images import MAX_IMAGE_BYTES, ImageResolver
 from .lint import Problem, check_template
-from .raster import svg_to_png
+from .raster import encode, svg_to_png
 from .resources import bundled_templates_dir
 from .template import Template
 from .text.emoji import EmojiSet, bundled_emoji
 from .text.typeset import FitReport
 from .validation import DEFAULT_MAX_LENGTH, normalize_fields
 
-__all__ = ["FORMATS", "MAX_SCALE", "RenderResult", "Renderer"]
+__all__ = ["FORMATS", "MAX_SCALE", "RenderJob", "RenderResult", "Renderer"]
 
 #: The largest ``scale`` a render may ask for.
 MAX_SCALE = 4.0
 
 #: Output formats and their media types.
-FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+FORMATS = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "svg": "image/svg+xml"}
 
 # Template names are file stems: no separators, no dots, nothing to escape.
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
@@ -47,7 +48,7 @@ class RenderResult:
     :ivar width: Its width in pixels.
     :ivar height: Its height in pixels.
     :ivar template: The template's name.
-    :ivar reports: One fit report per text element, in document order.
+    :ivar reports: One fit report per drawn text element, in document order.
     """
 
     data: bytes
@@ -56,6 +57,29 @@ class RenderResult:
     height: int
     template: str
     reports: tuple[FitReport, ...]
+    #: The content hash of the request (template, fonts, fields, options).
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """A validated render request, ready to :meth:`run`.
+
+    :ivar key: A content hash of everything that decides the picture (template
+        file, fonts, normalized fields, format, scale): equal keys, equal images.
+    """
+
+    renderer: Renderer
+    template: Template
+    values: Mapping[str, str]
+    images: Mapping[str, object]
+    format: str
+    scale: float
+    key: str
+
+    def run(self) -> RenderResult:
+        """Render (fetching remote images, if any)."""
+        return self.renderer._run(self)
 
 
 def _as_paths(value: PathLike | Iterable[PathLike] | None) -> list[Path]:
@@ -124,9 +148,8 @@ class Renderer:
         self.max_length = max_length
         self.strict = strict
         self.emoji = emoji if emoji is not None else bundled_emoji()
-        self.images = ImageResolver(
-            _as_paths(assets), allowed_hosts, timeout=fetch_timeout, max_bytes=max_image_bytes
-        )
+        self.images = ImageResolver(_as_paths(assets), allowed_hosts, timeout=fetch_timeout, max_bytes=max_image_bytes)
+        self._version: str | None = None
         self._templates: dict[str, tuple[tuple[int, int], Template]] = {}
         self._lock = threading.Lock()
 
@@ -220,24 +243,63 @@ class Renderer:
         **more: object,
     ) -> RenderResult:
         """Render an already loaded template; see :meth:`render`."""
+        return self._job(template, {**(fields or {}), **more}, format, scale).run()
+
+    def prepare(
+        self, name: str, fields: Mapping[str, object] | None = None, /, *, format: str = "png", scale: float = 1.0
+    ) -> RenderJob:
+        """Validate a request without rendering it: the job knows its cache key.
+
+        Raises what :meth:`render` raises for bad input; :meth:`RenderJob.run`
+        then renders (fetching remote images, if any).
+        """
+        return self._job(self.template(name), dict(fields or {}), format, scale)
+
+    def _job(self, template: Template, fields: dict[str, object], format: str, scale: float) -> RenderJob:
         name = template.name
         if format not in FORMATS:
             raise InvalidInput(f"unknown format {format!r} (formats: {', '.join(FORMATS)})", template=name)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= MAX_SCALE:
             raise InvalidInput(f"scale must be a number from 0.1 to {MAX_SCALE:g}", template=name)
-        values, images = normalize_fields(
-            {**(fields or {}), **more}, template.fields, template=name, max_length=self.max_length
-        )
-        uris = {field: self.images.resolve(value, template=name, field=field) for field, value in images.items()}
-        svg, reports = template.fill(values, uris)
+        values, images = normalize_fields(fields, template.fields, template=name, max_length=self.max_length)
+        digest = hashlib.sha256()
+        for part in (template.version, self.version, format, repr(float(scale))):
+            digest.update(part.encode() + b"\0")
+        for key in sorted(values):
+            digest.update(f"{key}={values[key]}".encode("utf-8", "surrogatepass") + b"\0")
+        for key in sorted(images):
+            raw = images[key]
+            token = hashlib.sha256(raw).hexdigest() if isinstance(raw, (bytes, bytearray)) else repr(raw)
+            digest.update(f"{key}@{token}".encode("utf-8", "surrogatepass") + b"\0")
+        return RenderJob(self, template, values, images, format, float(scale), digest.hexdigest()[:32])
+
+    @property
+    def version(self) -> str:
+        """A hash of what, besides the template and fields, decides a rendering.
+
+        The fonts (file identities), the emoji set and the settings that change
+        pictures; part of every cache key.
+        """
+        if self._version is None:
+            emoji = self.emoji.path.stat().st_mtime_ns if self.emoji is not None else 0
+            parts = (self.fonts.version, str(emoji), repr(self.fallback_fonts), __version__)
+            self._version = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return self._version
+
+    def _run(self, job: RenderJob) -> RenderResult:
+        template, name = job.template, job.template.name
+        uris = {field: self.images.resolve(value, template=name, field=field) for field, value in job.images.items()}
+        svg, reports = template.fill(job.values, uris)
         self._check_coverage(name, reports)
-        width, height = round(template.width * scale), round(template.height * scale)
-        if format == "png":
+        width, height = round(template.width * job.scale), round(template.height * job.scale)
+        if job.format == "svg":
+            data = svg
+        else:
             base_dir = template.path.parent if template.path is not None else None
             data = svg_to_png(svg, width=width, height=height, base_dir=base_dir, template=name)
-        else:
-            data = svg
-        return RenderResult(data, FORMATS[format], width, height, name, reports)
+            if job.format != "png":
+                data = encode(data, job.format)
+        return RenderResult(data, FORMATS[job.format], width, height, name, reports, job.key)
 
     def _check_coverage(self, name: str, reports: tuple[FitReport, ...]) -> None:
         for report in reports:

@@ -110,11 +110,11 @@ def normalize_fields(
         limit = min(max_length, field.max_length) if field.max_length else max_length
         text = normalize_value(value, template=template, field=name, max_length=limit)
         if text or field.kind not in ("color", "choice", "number"):
-            text = _check_kind(field.kind, text.strip() if field.kind != "text" else text, template=template, field=name)
-        if field.allowed and text not in field.allowed:
-            raise InvalidValue(
-                f"{text[:40]!r} is not one of {', '.join(field.allowed)}", template=template, field=name
+            text = _check_kind(
+                field.kind, text.strip() if field.kind != "text" else text, template=template, field=name
             )
+        if field.allowed and text not in field.allowed:
+            raise InvalidValue(f"{text[:40]!r} is not one of {', '.join(field.allowed)}", template=template, field=name)
         normalized[name] = text
     for field in fields.values():
         if field.required and not (normalized.get(field.name, "").strip() or field.name in images):

@@ -27,7 +27,7 @@ def template(body: str, *, root: str = 'width="600" height="300"') -> Template:
 def test_fields_from_ids_and_inkscape_labels() -> None:
     t = template(
         '<text id="title">A</text><text id="text12" inkscape:label="author">B</text><text>static</text>'
-        '<text id="not a name">x</text>'
+        '<text id="not#a#name">x</text>'
     )
     assert list(t.fields) == ["title", "author"]
     assert t.fields["author"].default == "B"
