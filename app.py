@@ -5,11 +5,12 @@ Run it with ``make run`` and open http://127.0.0.1:5000/.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask, abort, render_template_string
 
-from svgog.flask import SvgOg, og_image_url
+from svgog.flask import SvgOg
 
 POSTS: list[dict[str, str]] = [
     {
@@ -43,13 +44,7 @@ PAGE = """<!doctype html>
   {%- if post %}
   <meta property="og:type" content="article">
   <meta property="og:title" content="{{ post.title }}">
-  <meta property="og:image" content="{{ image }}">
-  <meta property="og:image:width" content="1200">
-  <meta property="og:image:height" content="630">
-  <meta property="og:image:type" content="image/png">
-  <meta property="og:image:alt" content="{{ post.title }}">
-  <meta name="twitter:card" content="summary_large_image">
-  <meta name="twitter:image" content="{{ image }}">
+  {{ og_meta("blog", alt=post.title, title=post.title, author=post.author, date=post.date) }}
   {%- endif %}
   <style>
     body { font: 17px/1.5 system-ui, sans-serif; max-width: 760px; margin: 3rem auto; padding: 0 1rem; color: #0f172a; }
@@ -65,7 +60,8 @@ PAGE = """<!doctype html>
   <p>{{ post.author }} · {{ post.date }}</p>
   <p>{{ post.body }}</p>
   <p>This page's social preview (<code>og:image</code>):</p>
-  <img src="{{ image }}" alt="{{ post.title }}" width="1200" height="630">
+  <img src="{{ og_image_url('blog', title=post.title, author=post.author, date=post.date) }}"
+       alt="{{ post.title }}" width="1200" height="630">
 {%- else %}
   <h1>svgog demo blog</h1>
   <p>Each post's Open Graph image is rendered from <code>templates_svg/blog.svg</code>.</p>
@@ -84,6 +80,9 @@ PAGE = """<!doctype html>
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the demo application."""
     app = Flask(__name__)
+    # Image URLs are signed with this key: set SECRET_KEY in the environment
+    # of a real deployment (every worker needs the same one).
+    app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "svgog-demo-key-change-me")
     app.config.from_mapping(config or {})
     SvgOg(app)
 
@@ -96,8 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         found = next((p for p in POSTS if p["slug"] == slug), None)
         if found is None:
             abort(404)
-        image = og_image_url("blog", title=found["title"], author=found["author"], date=found["date"])
-        return render_template_string(PAGE, title=found["title"], post=found, image=image)
+        return render_template_string(PAGE, title=found["title"], post=found)
 
     return app
 

@@ -21,7 +21,8 @@ def renderer() -> svgog.Renderer:
 
 @pytest.fixture()
 def app() -> Flask:
-    return create_app({"TESTING": True})
+    """The demo app with unsigned URLs, for testing the image endpoint directly."""
+    return create_app({"TESTING": True, "SVGOG_SIGNING": False})
 
 
 @pytest.fixture()
@@ -31,8 +32,18 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """The demo app behind a real threaded HTTP server on 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    """The demo app (unsigned URLs) behind a real threaded HTTP server on 127.0.0.1."""
+    yield from serve(create_app({"SVGOG_SIGNING": False}))
+
+
+@pytest.fixture(scope="session")
+def signed_server() -> Iterator[str]:
+    """The demo app as deployed: signed URLs, behind a real server."""
+    yield from serve(create_app())
+
+
+def serve(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

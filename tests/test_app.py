@@ -49,10 +49,11 @@ def test_unknown_post_is_404(client: FlaskClient) -> None:
     assert client.get("/posts/nope").status_code == 404
 
 
-def test_og_image_url_works_through_a_real_server(live_server: str) -> None:
-    with urllib.request.urlopen(f"{live_server}/posts/svg-templates", timeout=30) as response:
+def test_og_image_url_works_through_a_real_server(signed_server: str) -> None:
+    with urllib.request.urlopen(f"{signed_server}/posts/svg-templates", timeout=30) as response:
         tags = meta_tags(response.read().decode())
-    assert tags["og:image"].startswith(f"{live_server}/og/blog.png?")
+    assert tags["og:image"].startswith(f"{signed_server}/og/blog.png?")
+    assert "sig=" in tags["og:image"] and "v=" in tags["og:image"]
     with urllib.request.urlopen(tags["og:image"], timeout=30) as response:
         assert response.headers["Content-Type"] == "image/png"
         assert png_size(response.read()) == (1200, 630)

@@ -68,7 +68,7 @@ def test_only_get(client: FlaskClient) -> None:
 
 def test_init_app_and_config(tmp_path: pytest.TempPathFactory) -> None:
     app = Flask(__name__)
-    app.config.update(SVGOG_URL_PREFIX="/cards", SVGOG_MAX_AGE=60, SVGOG_MAX_LENGTH=10)
+    app.config.update(SVGOG_URL_PREFIX="/cards", SVGOG_MAX_AGE=60, SVGOG_MAX_LENGTH=10, SVGOG_SIGNING=False)
     extension = SvgOg()
     extension.init_app(app)
     assert isinstance(app.extensions["svgog"].renderer, Renderer)
@@ -80,11 +80,14 @@ def test_init_app_and_config(tmp_path: pytest.TempPathFactory) -> None:
     assert client.get("/og/blog.png").status_code == 404
     with app.test_request_context("/"):
         assert SvgOg.renderer() is app.extensions["svgog"].renderer
-        assert og_image_url("blog", title="A B") == "http://localhost/cards/blog.png?title=A+B"
+        url = og_image_url("blog", title="A B")
+        assert url.startswith("http://localhost/cards/blog.png?title=A+B&v=") and "sig=" not in url
+        assert client.get(url).status_code == 200
 
 
 def test_a_shared_renderer_can_be_passed_in(renderer: Renderer) -> None:
     app = Flask(__name__)
+    app.config["SECRET_KEY"] = "k"
     SvgOg(app, renderer=renderer)
     assert app.extensions["svgog"].renderer is renderer
 

@@ -1,0 +1,50 @@
+"""Per-application state of the extension."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+
+from ..cache import Cache, SingleFlight
+from ..renderer import FORMATS, Renderer
+from .signing import UrlSigner
+
+__all__ = ["Settings", "settings"]
+
+
+@dataclass
+class Settings:
+    """What the extension keeps per application, in ``app.extensions["svgog"]``."""
+
+    renderer: Renderer
+    cache: Cache | None
+    signer: UrlSigner | None
+    max_age: int = 86400
+    fallback_max_age: int = 60
+    max_fields: int = 20
+    formats: frozenset[str] = frozenset(FORMATS)
+    scales: frozenset[float] = frozenset({1.0, 2.0})
+    fallback: Path | None = None
+    gallery: bool = False
+    storage_dir: Path | None = None
+    webhook_secret: bytes | None = None
+    webhook_max_bytes: int = 64 * 1024
+    flights: SingleFlight = field(default_factory=SingleFlight)
+    #: How many renders this application started (for monitoring and tests).
+    renders: int = 0
+    _count_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count_render(self) -> None:
+        """Count one render (thread-safe)."""
+        with self._count_lock:
+            self.renders += 1
+
+
+
+def settings() -> Settings:
+    """The current application's svgog settings."""
+    state: Settings = current_app.extensions["svgog"]
+    return state
