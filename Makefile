@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test sysdeps clean
+.PHONY: run test sysdeps browser clean
 
 run: sysdeps $(STAMP)
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-test: sysdeps $(STAMP)
+test: sysdeps browser $(STAMP)
 	$(BIN)/python -m pytest
 
 # CairoSVG needs the cairo C library. Installed from Debian's packages when
@@ -22,6 +22,16 @@ sysdeps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2; \
 	  else \
 	    echo "svgog needs the cairo library: sudo apt-get install libcairo2" >&2; exit 1; \
+	  fi; \
+	fi
+
+# The gallery's tests drive Debian's Chromium (headless).
+browser:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "the browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; \
 	fi
 

@@ -64,7 +64,8 @@ PAGE = """<!doctype html>
        alt="{{ post.title }}" width="1200" height="630">
 {%- else %}
   <h1>svgog demo blog</h1>
-  <p>Each post's Open Graph image is rendered from <code>templates_svg/blog.svg</code>.</p>
+  <p>Each post's Open Graph image is rendered from <code>templates_svg/blog.svg</code>.
+     Try every template in the <a href="{{ url_for('svgog.gallery') }}">gallery</a>.</p>
   <ul>
   {%- for p in posts %}
     <li><a href="{{ url_for('post', slug=p.slug) }}">{{ p.title }}</a><br>
@@ -83,6 +84,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Image URLs are signed with this key: set SECRET_KEY in the environment
     # of a real deployment (every worker needs the same one).
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "svgog-demo-key-change-me")
+    # The demo shows the template gallery at /og/; a production site leaves it off.
+    app.config["SVGOG_GALLERY"] = True
     app.config.from_mapping(config or {})
     SvgOg(app)
 

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from ..cache import MemoryCache
 from ..renderer import FORMATS, Renderer
 from ..validation import DEFAULT_MAX_LENGTH
+from . import gallery  # noqa: F401  (registers the gallery's routes on the blueprint)
 from .signing import SIGNATURE_PARAMETER, UrlSigner
 from .state import Settings, settings
 from .views import blueprint
