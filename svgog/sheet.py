@@ -49,7 +49,7 @@ def contact_sheet(
             parts.append(f'<rect x="{x - 1}" y="{y - 1}" width="{w + 2}" height="{h + 2}" rx="6" fill="#cbd5e1"/>')
             parts.append(f'<image x="{x}" y="{y}" width="{w}" height="{h}" href="{uri}"/>')
             parts.append(
-                f'<text x="{x}" y="{y + row_height + 30}" font-family="Inter" font-weight="600" font-size="22" '
+                f'<text x="{x}" y="{y + h + 30}" font-family="Inter" font-weight="600" font-size="22" '
                 f'fill="#334155">{_escape(label)}</text>'
             )
         y += row_height + _LABEL + _GAP

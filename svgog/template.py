@@ -413,11 +413,12 @@ class Template:
             if uri is not None:
                 element.attrib.pop(f"{{{XLINK_NS}}}href", None)
                 element.set("href", uri)
-            elif not self._originals.get(image.field):
-                # An image with no picture draws nothing; without it, CairoSVG
-                # would try to fetch an empty URL.
-                if element.getparent() is not None:
-                    element.getparent().remove(element)
+            elif values.get(image.field) == "" or not self._originals.get(image.field):
+                # Cleared, or a placeholder with no picture of its own: draw
+                # nothing (CairoSVG would otherwise fetch an empty URL).
+                target = elements[image.shape] if image.shape is not None else element
+                if target.getparent() is not None:
+                    target.getparent().remove(target)
                 continue
             if image.fit is not None:
                 element.set("preserveAspectRatio", IMAGE_FITS[image.fit])

@@ -104,7 +104,9 @@ def normalize_fields(
         if field.kind == "image":
             if isinstance(value, str) and len(value) > 16 * max_length + 10 * 1024 * 1024:
                 raise InvalidValue("image value is too long", template=template, field=name)
-            if value != "":
+            if value == "":
+                normalized[name] = ""  # cleared: the template's own picture is removed too
+            else:
                 images[name] = value
             continue
         limit = min(max_length, field.max_length) if field.max_length else max_length

@@ -245,3 +245,20 @@ def test_fetched_pixels_render(templates: Path, server: tuple[int, list[str]]) -
     data = renderer(templates, allowed_hosts=["127.0.0.1"]).render_png("photo", avatar=f"http://127.0.0.1:{port}/green.png")
     image = pixels(data)
     assert np.array_equal(image[50, 150, :3], [0, 200, 0])
+
+
+def test_an_image_field_can_be_cleared(tmp_path: Path) -> None:
+    directory = tmp_path / "t"
+    directory.mkdir()
+    uri = "data:image/png;base64," + base64.b64encode(GREEN).decode()
+    (directory / "own.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:svgog" width="100" height="50">'
+        '<rect width="100" height="50" fill="#fff"/>'
+        f'<image id="avatar" width="50" height="50" href="{uri}"/>'
+        '<rect x="60" width="40" height="50" fill="#f00" og:if="avatar"/></svg>'
+    )
+    r = Renderer(templates=directory)
+    kept = r.render_png("own")
+    assert color_at(kept, 25, 25) == [0, 200, 0] and color_at(kept, 80, 25) == [255, 0, 0]
+    cleared = r.render_png("own", avatar="")
+    assert color_at(cleared, 25, 25) == [255, 255, 255] and color_at(cleared, 80, 25) == [255, 255, 255]
