@@ -71,7 +71,9 @@ class MemoryCache:
     :param ttl: Seconds an entry lives, or ``None`` for no expiry.
     """
 
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024, *, max_entries: int | None = None, ttl: float | None = None) -> None:
+    def __init__(
+        self, max_bytes: int = 64 * 1024 * 1024, *, max_entries: int | None = None, ttl: float | None = None
+    ) -> None:
         size: Callable[[bytes], int] | None = None if max_entries is not None else len
         maxsize = max_entries if max_entries is not None else max_bytes
         if ttl is not None:

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from .build import Builder
 from .errors import SvgogError
 from .lint import check_template
 from .renderer import Renderer
 from .sheet import contact_sheet
 
 __all__ = ["main"]
+
+
+def _assignments(items: tuple[str, ...], option: str) -> dict[str, str]:
+    """``NAME=VALUE`` pairs as a dict (the value may hold ``=``)."""
+    pairs: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint=option)
+        pairs[key] = value
+    return pairs
 
 
 def _renderer(templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> Renderer:
@@ -50,6 +65,14 @@ def main() -> None:
     required=True,
     help="Output file; .png or .svg decides the format ('-' writes PNG to stdout).",
 )
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON object of field values (--set values override it).",
+)
+@click.option(
+    "--format", "format_", type=click.Choice(["png", "jpg", "webp", "svg"]), help="Output format (default: from -o)."
+)
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Output pixels per template unit.")
 @click.option(
     "--assets", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True, help="Image directory."
@@ -60,22 +83,30 @@ def render(
     name: str,
     assignments: tuple[str, ...],
     output: Path,
+    data: Path | None,
+    format_: str | None,
     scale: float,
     assets: tuple[Path, ...],
     templates: tuple[Path, ...],
     fonts: tuple[Path, ...],
 ) -> None:
     """Render template NAME to an image file."""
-    fields: dict[str, str] = {}
-    for assignment in assignments:
-        key, sep, value = assignment.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected FIELD=VALUE, got {assignment!r}", param_hint="--set")
-        fields[key] = value
+    fields: dict[str, object] = {}
+    if data is not None:
+        try:
+            loaded = json.loads(data.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise click.BadParameter(f"{data}: {exc}", param_hint="--data") from exc
+        if not isinstance(loaded, dict):
+            raise click.BadParameter(f"{data}: expected a JSON object", param_hint="--data")
+        fields.update(loaded)
+    fields.update(_assignments(assignments, "--set"))
     to_stdout = str(output) == "-"
-    suffix = "png" if to_stdout else output.suffix.lower().lstrip(".")
-    if suffix not in ("png", "svg"):
-        raise click.BadParameter("the output file must end in .png or .svg", param_hint="--output")
+    suffix = format_ or ("png" if to_stdout else output.suffix.lower().lstrip(".").replace("jpeg", "jpg"))
+    if suffix not in ("png", "jpg", "webp", "svg"):
+        raise click.BadParameter(
+            "the output file must end in .png, .jpg, .webp or .svg (or use --format)", param_hint="--output"
+        )
     try:
         renderer = Renderer(templates=templates or None, fonts=fonts, assets=assets)
         result = renderer.render(name, fields, format=suffix, scale=scale)
@@ -129,6 +160,82 @@ def list_templates(templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> None
                 notes.append(repr(shown if len(shown) <= 50 else shown[:49] + "…"))
             click.echo(f"  {field.name:<12} {field.kind:<6} {'  '.join(notes)}".rstrip())
     if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("template")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--output", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output directory."
+)
+@click.option("--map", "mappings", multiple=True, metavar="KEY=FIELD", help="Read field FIELD from input key KEY.")
+@click.option("--set", "-s", "assignments", multiple=True, metavar="FIELD=VALUE", help="A field for every record.")
+@click.option("--name", "pattern", help="Output file pattern, e.g. '{slug}.png' (default) or 'og/{slug}.webp'.")
+@click.option("--format", "format_", type=click.Choice(["png", "jpg", "webp"]), default="png", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="cores")
+@click.option("--force", is_flag=True, help="Render every record, even unchanged ones.")
+@click.option(
+    "--assets", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True, help="Image directory."
+)
+@_templates_option
+@_fonts_option
+def build(
+    template: str,
+    inputs: tuple[Path, ...],
+    output: Path,
+    mappings: tuple[str, ...],
+    assignments: tuple[str, ...],
+    pattern: str | None,
+    format_: str,
+    jobs: int,
+    force: bool,
+    assets: tuple[Path, ...],
+    templates: tuple[Path, ...],
+    fonts: tuple[Path, ...],
+) -> None:
+    """Render TEMPLATE once per record of INPUTS into an output directory.
+
+    INPUTS are JSON arrays, JSON Lines, CSV files, or directories of Markdown
+    files with YAML front matter. Unchanged records are skipped (see the
+    manifest.json written beside the images); a failing record is reported
+    with its file and line and the others are still built.
+    """
+    options = {
+        "templates": [str(t.resolve()) for t in templates] or None,
+        "fonts": [str(f.resolve()) for f in fonts],
+        "assets": [str(a.resolve()) for a in assets],
+    }
+    mapping = {key: field for key, field in _assignments(mappings, "--map").items()}
+    try:
+        builder = Builder(
+            options, template, output, mapping=mapping, constants=_assignments(assignments, "--set"),
+            name=pattern, format=format_,
+        )  # fmt: skip
+    except SvgogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"rendering {template}", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        result = builder.build(inputs, jobs=jobs, force=force, progress=progress)
+    except SvgogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for failure in result.failures:
+        click.echo(f"error: {failure}", err=True)
+    click.echo(result.summary(), err=True)
+    if result.failures:
         sys.exit(1)
 
 

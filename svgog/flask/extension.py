@@ -109,9 +109,7 @@ class SvgOg:
 _DEFAULT = object()
 
 
-def og_image_url(
-    name: str, format: str = "png", *, _external: bool = True, _scale: float = 1.0, **fields: Any
-) -> str:
+def og_image_url(name: str, format: str = "png", *, _external: bool = True, _scale: float = 1.0, **fields: Any) -> str:
     """The signed, versioned URL of a template's image with the given fields.
 
     The ``v`` parameter is the image's content hash: when the template, the

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, jsonify, render_template_string, request
+from flask import Response, abort, jsonify, render_template_string
 
 from ..errors import InvalidInput, SvgogError, TemplateNotFound
 from ..renderer import FORMATS
 from .state import settings
-from .views import _Refusal, _fields, _query, blueprint, plain
+from .views import _fields, _query, _Refusal, blueprint, plain
 
 __all__: list[str] = []
 

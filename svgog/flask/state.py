@@ -43,7 +43,6 @@ class Settings:
             self.renders += 1
 
 
-
 def settings() -> Settings:
     """The current application's svgog settings."""
     state: Settings = current_app.extensions["svgog"]
