@@ -19,13 +19,13 @@ from .sheet import contact_sheet
 __all__ = ["main"]
 
 
-def _assignments(items: tuple[str, ...], option: str) -> dict[str, str]:
+def _assignments(items: tuple[str, ...], option: str, form: str = "FIELD=VALUE") -> dict[str, str]:
     """``NAME=VALUE`` pairs as a dict (the value may hold ``=``)."""
     pairs: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint=option)
+            raise click.BadParameter(f"expected {form}, got {item!r}", param_hint=option)
         pairs[key] = value
     return pairs
 
@@ -206,7 +206,7 @@ def build(
         "fonts": [str(f.resolve()) for f in fonts],
         "assets": [str(a.resolve()) for a in assets],
     }
-    mapping = {key: field for key, field in _assignments(mappings, "--map").items()}
+    mapping = {key: field for key, field in _assignments(mappings, "--map", "KEY=FIELD").items()}
     try:
         builder = Builder(
             options, template, output, mapping=mapping, constants=_assignments(assignments, "--set"),
