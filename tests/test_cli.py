@@ -44,7 +44,7 @@ def test_errors(tmp_path: Path) -> None:
     malformed = runner.invoke(main, ["render", "blog", "-s", "title", "-o", str(tmp_path / "x.png")])
     assert malformed.exit_code == 2 and "FIELD=VALUE" in malformed.output
     suffix = runner.invoke(main, ["render", "blog", "-o", str(tmp_path / "x.gif")])
-    assert suffix.exit_code == 2 and ".png or .svg" in suffix.output
+    assert suffix.exit_code == 2 and ".png, .jpg, .webp or .svg" in suffix.output
     assert not (tmp_path / "x.png").exists()
 
 
