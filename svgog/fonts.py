@@ -160,6 +160,9 @@ class FontFace:
         self._font = font
         self._outlines: dict[str, GlyphOutline] = {}
         self._lock = threading.Lock()
+        #: A short name for this face in drawing instructions (see :func:`face_by_token`).
+        self.token = f"f{id(self):x}"
+        _TOKENS[self.token] = self
         self._harfbuzz: Any = None
         # Fallback faces often never need kerning: it is set up on first use.
         self._kerning: PairKerning | None = None
@@ -174,6 +177,10 @@ class FontFace:
     def has_char(self, char: str) -> bool:
         """Whether the face maps this character to a glyph."""
         return ord(char) in self._cmap
+
+    def glyph_id(self, glyph: str) -> int:
+        """The glyph's index in the font."""
+        return self._glyph_ids[glyph]
 
     def advance(self, glyph: str) -> int:
         """The glyph's advance width in font units."""
@@ -207,6 +214,15 @@ class FontFace:
                     self._harfbuzz = hb.Font(hb.Face(hb.Blob(self.data), self.info.index))
         return self._harfbuzz
 
+    def draw_glyph(self, glyph_id: int, pen: Any) -> None:
+        """Draw a glyph (by index) with a fontTools pen, under the face's lock.
+
+        The pen gets this face's glyph set, which composite glyphs need.
+        """
+        with self._lock:
+            pen.glyphSet = self._glyph_set
+            self._glyph_set[self.glyph_order[glyph_id]].draw(pen)
+
     def outline(self, glyph: str) -> GlyphOutline:
         """The glyph's outline, drawn once and cached."""
         outline = self._outlines.get(glyph)
@@ -235,6 +251,12 @@ def _vertical_metrics(font: TTFont) -> tuple[int, int]:
 
 
 _FACES: dict[tuple[str, int, int, int], FontFace] = {}
+_TOKENS: dict[str, FontFace] = {}
+
+
+def face_by_token(token: str) -> FontFace:
+    """The loaded face a :attr:`FontFace.token` names."""
+    return _TOKENS[token]
 _FACES_LOCK = threading.Lock()
 
 

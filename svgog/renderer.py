@@ -289,7 +289,7 @@ class Renderer:
     def _run(self, job: RenderJob) -> RenderResult:
         template, name = job.template, job.template.name
         uris = {field: self.images.resolve(value, template=name, field=field) for field, value in job.images.items()}
-        svg, reports = template.fill(job.values, uris)
+        svg, reports = template.fill(job.values, uris, raster=job.format != "svg")
         self._check_coverage(name, reports)
         width, height = round(template.width * job.scale), round(template.height * job.scale)
         if job.format == "svg":

@@ -384,12 +384,14 @@ class Template:
         return self._originals.get(name, "")
 
     def fill(
-        self, values: Mapping[str, str], images: Mapping[str, str] | None = None
+        self, values: Mapping[str, str], images: Mapping[str, str] | None = None, *, raster: bool = False
     ) -> tuple[bytes, tuple[FitReport, ...]]:
         """Fill the template with already-validated values.
 
         :param values: Text, color, choice and number values by field name.
         :param images: ``data:`` URIs of image fields by field name.
+        :param raster: Produce a document for :mod:`svgog.raster` (glyphs as
+            ``og:glyphs`` instructions) rather than a standard SVG file.
         :returns: The filled SVG document and a fit report per drawn text element.
         """
         images = images or {}
@@ -436,7 +438,7 @@ class Template:
             )
             laid_out = typeset(text, slot.spec, slot.chain, field=slot.field)
             group = replacement_group(element)
-            draw(laid_out, group, self._emoji, stroke_width=slot.stroke_width)
+            draw(laid_out, group, self._emoji, stroke_width=slot.stroke_width, raster=raster)
             element.getparent().replace(element, group)
             reports.append(laid_out.report)
         return etree.tostring(root, encoding="utf-8", xml_declaration=False), tuple(reports)
