@@ -176,3 +176,29 @@ def test_missing_characters_are_reported_not_drawn_as_boxes(renderer: Renderer) 
     result = renderer.render("blog", format="svg", title="Tofu \u4e2d here")
     title = next(r for r in result.reports if r.field == "title")
     assert title.missing == ("\u4e2d",)
+
+
+def test_png_encoders_agree(renderer: Renderer) -> None:
+    """numpy+isal and Pillow+zlib scanlines are byte-identical, opaque or not."""
+    import cairocffi
+
+    from svgog import raster
+
+    job = renderer.prepare("blog", {"title": "Encoders agree"})
+    svg, _ = job.template.fill(job.values, {}, raster=True)
+    opaque = raster.draw(svg, width=1200, height=630)
+    translucent = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, 64, 16)
+    context = cairocffi.Context(translucent)
+    for i in range(64):
+        context.set_source_rgba(i / 64, 0.3, 0.8, i / 63)
+        context.rectangle(i, 0, 1, 16)
+        context.fill()
+    translucent.flush()
+    for surface, expect_opaque in ((opaque, True), (translucent, False)):
+        data = bytes(surface.get_data())
+        args = (data, surface.get_width(), surface.get_height(), surface.get_stride())
+        assert raster._scanlines_numpy(*args) == raster._scanlines_pillow(*args)
+        assert raster._scanlines_numpy(*args)[0] is expect_opaque
+        png = raster.encode_png(surface)
+        decoded = pixels(png)
+        assert decoded.shape == (surface.get_height(), surface.get_width(), 4)
