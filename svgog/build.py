@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -24,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SvgogError
+from .files import write_atomically
 from .records import Record, RecordError, read_records
 from .renderer import Renderer
 
-__all__ = ["BuildFailure", "BuildResult", "Builder", "write_atomically"]
+__all__ = ["BuildFailure", "BuildResult", "Builder"]
 
 MANIFEST = "manifest.json"
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -77,22 +76,6 @@ def slugify(text: str) -> str:
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _SLUG.sub("-", ascii_text.lower()).strip("-")[:80] or "untitled"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that readers see all of it or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 # -- worker processes ---------------------------------------------------------

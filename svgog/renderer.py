@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._version import __version__
-from .errors import FontError, InvalidInput, TemplateError, TemplateNotFound, UnsupportedText
+from .errors import (
+    FontError,
+    InvalidInput,
+    TemplateError,
+    TemplateNotFound,
+    UnsupportedText,
+)
 from .fonts import FontRegistry
 from .images import MAX_IMAGE_BYTES, ImageResolver
 from .lint import Problem, check_template

@@ -9,7 +9,15 @@ from lxml import etree
 
 from .errors import FontError
 from .fonts import FontRegistry
-from .styles import SODIPODI_NS, XML_NS, element_error, length, og, prop, style_declarations
+from .styles import (
+    SODIPODI_NS,
+    XML_NS,
+    element_error,
+    length,
+    og,
+    prop,
+    style_declarations,
+)
 from .text.emoji import EmojiSet
 from .text.runs import FontChain
 from .text.typeset import TextSpec

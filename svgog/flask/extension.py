@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ class SvgOg:
     ``SVGOG_GALLERY``         serve the gallery at ``/og/`` (when debugging)
     ``SVGOG_STORAGE_DIR``     where the webhook stores images
     ``SVGOG_WEBHOOK_SECRET``  the webhook's shared secret (webhook off)
+    ``SVGOG_MAX_RENDERS``     renders at once per process (2 per core)
+    ``SVGOG_RENDER_WAIT``     seconds a request waits for a turn (10)
     ========================  ===============================================
 
     :param app: The application, or ``None`` to call :meth:`init_app` later.
@@ -95,6 +98,8 @@ class SvgOg:
             storage_dir=Path(config["storage_dir"]) if config.get("storage_dir") else None,
             webhook_secret=webhook_secret.encode() if isinstance(webhook_secret, str) else webhook_secret,
             webhook_max_bytes=int(config.get("webhook_max_bytes", 64 * 1024)),
+            max_renders=int(config.get("max_renders", 2 * (os.cpu_count() or 1))),
+            render_wait=float(config.get("render_wait", 10.0)),
         )
         app.register_blueprint(blueprint, url_prefix=config.get("url_prefix", "/og"))
         app.add_template_global(og_image_url)

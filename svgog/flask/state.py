@@ -32,10 +32,28 @@ class Settings:
     storage_dir: Path | None = None
     webhook_secret: bytes | None = None
     webhook_max_bytes: int = 64 * 1024
+    #: Renders that may run at once in this process, and how long a request
+    #: waits for a turn before it is answered 503.
+    max_renders: int = 4
+    render_wait: float = 10.0
     flights: SingleFlight = field(default_factory=SingleFlight)
     #: How many renders this application started (for monitoring and tests).
     renders: int = 0
     _count_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _slots: threading.BoundedSemaphore | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._slots = threading.BoundedSemaphore(max(1, self.max_renders))
+
+    def acquire_render_slot(self) -> bool:
+        """Wait up to :attr:`render_wait` seconds for a free render slot."""
+        assert self._slots is not None
+        return self._slots.acquire(timeout=self.render_wait)
+
+    def release_render_slot(self) -> None:
+        """Give a render slot back."""
+        assert self._slots is not None
+        self._slots.release()
 
     def count_render(self) -> None:
         """Count one render (thread-safe)."""

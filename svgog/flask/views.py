@@ -17,8 +17,6 @@ import hmac
 import json
 import logging
 import math
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -26,6 +24,7 @@ from flask import Blueprint, Response, request, send_from_directory, url_for
 
 from ..cache import CachedImage, pack, unpack
 from ..errors import InvalidInput, SvgogError, TemplateNotFound
+from ..files import write_atomically
 from ..renderer import FORMATS, RenderJob
 from .signing import SIGNATURE_PARAMETER
 from .state import Settings, settings
@@ -44,6 +43,10 @@ MAX_PARAMETERS = 100
 _EXTENSIONS = {"jpeg": "jpg"}
 
 blueprint = Blueprint("svgog", __name__)
+
+
+class _Busy(Exception):
+    """Every render slot stayed taken for the whole wait."""
 
 
 class _Refusal(Exception):
@@ -135,6 +138,8 @@ def image(name: str, ext: str) -> Response:
         return _cached_response(None, job.key, state, versioned, status=304)
     try:
         entry = _cached_render(state, job)
+    except _Busy:
+        return plain("too many renders at once; try again shortly", 503, **{"Retry-After": "2"})
     except InvalidInput as exc:  # e.g. an image URL that cannot be fetched
         return plain(str(exc), 400)
     except Exception:
@@ -158,8 +163,13 @@ def _cached_render(state: Settings, job: RenderJob) -> CachedImage:
             entry = unpack(hit) if hit is not None else None
             if entry is not None:
                 return entry
-        state.count_render()
-        result = job.run()
+        if not state.acquire_render_slot():
+            raise _Busy
+        try:
+            state.count_render()
+            result = job.run()
+        finally:
+            state.release_render_slot()
         entry = CachedImage(result.data, result.media_type, result.width, result.height)
         if cache is not None:
             cache.set(job.key, pack(entry))
@@ -264,9 +274,14 @@ def webhook(name: str) -> Response:
         filename = f"{job.key}.{ext}"
         path = state.storage_dir / filename
         if not path.exists():
-            state.count_render()
-            result = job.run()
-            _write_atomically(path, result.data)
+            if not state.acquire_render_slot():
+                return plain("too many renders at once; try again shortly", 503, **{"Retry-After": "2"})
+            try:
+                state.count_render()
+                result = job.run()
+            finally:
+                state.release_render_slot()
+            write_atomically(path, result.data)
         width = round(job.template.width * job.scale)
         height = round(job.template.height * job.scale)
     except TemplateNotFound as exc:
@@ -284,21 +299,3 @@ def webhook(name: str) -> Response:
         json.dumps({"url": url, "width": width, "height": height, "etag": job.key}),
         mimetype="application/json",
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that readers see all of it or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
