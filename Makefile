@@ -6,10 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test sysdeps browser clean
+.PHONY: run serve-prod test sysdeps browser clean
 
 run: sysdeps $(STAMP)
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+# Production serving: gunicorn with gunicorn.conf.py (2 workers on 2 cores) on 127.0.0.1:8000.
+serve-prod: sysdeps $(STAMP)
+	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
 test: sysdeps browser $(STAMP)
 	$(BIN)/python -m pytest
