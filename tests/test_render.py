@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import FORTY_WORDS, PNG_MAGIC, compare_golden, pixels, png_size, save_output
+from helpers import (
+    FORTY_WORDS,
+    PNG_MAGIC,
+    compare_golden,
+    pixels,
+    png_size,
+    save_output,
+)
 from lxml import etree
 
 import svgog
 from svgog import InvalidValue, Renderer, TemplateNotFound, UnknownField
-from svgog.text.runs import FontChain, Measurer
+from svgog.text.runs import Measurer
 
 SVG = "{http://www.w3.org/2000/svg}"
 GOLDEN_FIELDS = {
@@ -202,3 +210,24 @@ def test_png_encoders_agree(renderer: Renderer) -> None:
         png = raster.encode_png(surface)
         decoded = pixels(png)
         assert decoded.shape == (surface.get_height(), surface.get_width(), 4)
+
+
+@pytest.mark.parametrize("name", ["blog", "quote", "release"])
+def test_fast_glyph_drawing_matches_path_drawing(name: str) -> None:
+    """Glyphs drawn from cached cairo paths give the picture CairoSVG draws from path data."""
+    from helpers import rms_difference
+
+    from svgog import raster
+
+    renderer = Renderer(templates=["bench", str(Path(__file__).resolve().parents[1] / "templates_svg")])
+    for template_name in ("card_a", name):
+        samples = {f: s.sample for f, s in renderer.template(template_name).fields.items() if s.sample}
+        job = renderer.prepare(template_name, samples)
+        fast_svg, _ = job.template.fill(job.values, {}, raster=True)
+        path_svg, _ = job.template.fill(job.values, {}, raster=False)
+        assert b"glyphs" in fast_svg and b"glyphs" not in path_svg
+        size = {"width": job.template.width, "height": job.template.height}
+        base = job.template.path.parent if job.template.path else None
+        fast = pixels(raster.svg_to_png(fast_svg, base_dir=base, **size))
+        slow = pixels(raster.svg_to_png(path_svg, base_dir=base, **size))
+        assert rms_difference(fast, slow) < 0.5

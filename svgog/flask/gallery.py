@@ -17,7 +17,7 @@ from flask import Response, abort, jsonify, render_template_string
 from ..errors import InvalidInput, SvgogError, TemplateNotFound
 from ..renderer import FORMATS
 from .state import settings
-from .views import _fields, _query, _Refusal, blueprint, plain
+from .views import Refusal, blueprint, plain, query_fields, query_pairs
 
 __all__: list[str] = []
 
@@ -70,9 +70,9 @@ def preview(name: str, ext: str) -> Response:
     if ext not in FORMATS and ext != "json":
         return plain(f"unknown format {ext[:20]!r}", 404)
     try:
-        fields, scale = _fields(_query(), state)
+        fields, scale = query_fields(query_pairs(), state)
         result = state.renderer.render(name, fields, format="svg" if ext == "json" else ext, scale=scale)
-    except _Refusal as exc:
+    except Refusal as exc:
         return plain(str(exc), exc.status)
     except TemplateNotFound as exc:
         return plain(str(exc), 404)

@@ -49,7 +49,7 @@ class _Busy(Exception):
     """Every render slot stayed taken for the whole wait."""
 
 
-class _Refusal(Exception):
+class Refusal(Exception):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
@@ -65,7 +65,7 @@ def plain(message: str, status: int, **headers: str) -> Response:
     return response
 
 
-def _query() -> list[tuple[str, str]]:
+def query_pairs() -> list[tuple[str, str]]:
     """The query's pairs, decoded strictly.
 
     Werkzeug's ``request.args`` replaces bytes that are not UTF-8 with U+FFFD,
@@ -80,18 +80,18 @@ def _query() -> list[tuple[str, str]]:
             max_num_fields=MAX_PARAMETERS,
         )
     except UnicodeDecodeError as exc:
-        raise _Refusal("the query string is not valid UTF-8", 400) from exc
+        raise Refusal("the query string is not valid UTF-8", 400) from exc
     except ValueError as exc:
-        raise _Refusal(f"too many parameters (at most {MAX_PARAMETERS})", 400) from exc
+        raise Refusal(f"too many parameters (at most {MAX_PARAMETERS})", 400) from exc
 
 
-def _fields(pairs: list[tuple[str, str]], state: Settings) -> tuple[dict[str, str], float]:
+def query_fields(pairs: list[tuple[str, str]], state: Settings) -> tuple[dict[str, str], float]:
     fields: dict[str, str] = {}
     seen: set[str] = set()
     scale = 1.0
     for key, value in pairs:
         if key in seen:
-            raise _Refusal(f"parameter {key[:40]!r} is given more than once", 400)
+            raise Refusal(f"parameter {key[:40]!r} is given more than once", 400)
         seen.add(key)
         if key == "scale":
             try:
@@ -100,11 +100,11 @@ def _fields(pairs: list[tuple[str, str]], state: Settings) -> tuple[dict[str, st
                 scale = math.nan
             if scale not in state.scales:
                 allowed = ", ".join(f"{s:g}" for s in sorted(state.scales))
-                raise _Refusal(f"scale must be one of {allowed}", 400)
+                raise Refusal(f"scale must be one of {allowed}", 400)
         elif key not in RESERVED_PARAMETERS and not key.startswith("_"):
             fields[key] = value
     if len(fields) > state.max_fields:
-        raise _Refusal(f"too many fields (at most {state.max_fields})", 400)
+        raise Refusal(f"too many fields (at most {state.max_fields})", 400)
     return fields, scale
 
 
@@ -117,14 +117,14 @@ def image(name: str, ext: str) -> Response:
         served = ", ".join(f for f in FORMATS if f in state.formats)
         return plain(f"unknown format {ext[:20]!r} (formats: {served})", 404)
     try:
-        pairs = _query()
+        pairs = query_pairs()
         if state.signer is not None:
             signature = next((v for k, v in pairs if k == SIGNATURE_PARAMETER), None)
             if not state.signer.verify(f"{name}.{ext}", pairs, signature):
-                raise _Refusal("missing or invalid signature", 403)
-        fields, scale = _fields(pairs, state)
+                raise Refusal("missing or invalid signature", 403)
+        fields, scale = query_fields(pairs, state)
         job = state.renderer.prepare(name, fields, format=ext, scale=scale)
-    except _Refusal as exc:
+    except Refusal as exc:
         return plain(str(exc), exc.status)
     except TemplateNotFound as exc:
         return plain(str(exc), 404)
