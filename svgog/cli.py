@@ -41,6 +41,12 @@ _templates_option = click.option(
     multiple=True,
     help="Template directory (repeatable). Default: the bundled templates.",
 )
+_assets_option = click.option(
+    "--assets",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    multiple=True,
+    help="Directory image fields may name files in (repeatable).",
+)
 _fonts_option = click.option(
     "--fonts",
     type=click.Path(exists=True, path_type=Path),
@@ -74,9 +80,7 @@ def main() -> None:
     "--format", "format_", type=click.Choice(["png", "jpg", "webp", "svg"]), help="Output format (default: from -o)."
 )
 @click.option("--scale", type=float, default=1.0, show_default=True, help="Output pixels per template unit.")
-@click.option(
-    "--assets", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True, help="Image directory."
-)
+@_assets_option
 @_templates_option
 @_fonts_option
 def render(
@@ -175,9 +179,7 @@ def list_templates(templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> None
 @click.option("--format", "format_", type=click.Choice(["png", "jpg", "webp"]), default="png", show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="cores")
 @click.option("--force", is_flag=True, help="Render every record, even unchanged ones.")
-@click.option(
-    "--assets", type=click.Path(exists=True, file_okay=False, path_type=Path), multiple=True, help="Image directory."
-)
+@_assets_option
 @_templates_option
 @_fonts_option
 def build(
