@@ -18,16 +18,20 @@ import threading
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from cachetools import LRUCache
 from fontTools.pens.basePen import BasePen
 
 from .errors import RenderError
 from .fonts import face_by_token
 from .text.draw import GLYPHS_TAG
 
-__all__ = ["MAX_RESOURCE_BYTES", "draw", "encode", "encode_png", "make_url_fetcher", "svg_to_png"]
+if TYPE_CHECKING:
+    from .template import StaticLayer
+
+__all__ = ["MAX_RESOURCE_BYTES", "draw", "encode", "encode_png", "layered_png", "make_url_fetcher", "svg_to_png"]
 
 log = logging.getLogger("svgog")
 
@@ -90,8 +94,55 @@ def svg_to_png(
     return encode_png(draw(svg, width=width, height=height, base_dir=base_dir, template=template))
 
 
-def draw(svg: bytes, *, width: int, height: int, base_dir: Path | None = None, template: str | None = None) -> Any:
-    """Draw an SVG document with CairoSVG into a cairo image surface (ARGB32)."""
+def layered_png(
+    svg: bytes,
+    layer: StaticLayer | None,
+    *,
+    width: int,
+    height: int,
+    base_dir: Path | None = None,
+    template: str | None = None,
+) -> bytes:
+    """Rasterize a document over its static layer, drawing that layer once per key.
+
+    The static layer's pixels are kept (bounded in bytes) and copied into
+    each new surface before the rest of the document is drawn on top: for a
+    card with a gradient background that saves most of the drawing.
+    """
+    if layer is None:
+        return svg_to_png(svg, width=width, height=height, base_dir=base_dir, template=template)
+    key = (layer.key, width, height)
+    with _LAYER_LOCK:
+        base = _LAYERS.get(key)
+    if base is None:
+        static = draw(layer.document(), width=width, height=height, base_dir=base_dir, template=template)
+        base = bytes(static.get_data())
+        with _LAYER_LOCK:
+            try:
+                _LAYERS[key] = base
+            except ValueError:  # larger than the whole cache (a huge scale): not kept
+                pass
+    return encode_png(draw(svg, width=width, height=height, base_dir=base_dir, template=template, base=base))
+
+
+_LAYERS: LRUCache[tuple[str, int, int], bytes] = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=len)
+_LAYER_LOCK = threading.Lock()
+
+
+def draw(
+    svg: bytes,
+    *,
+    width: int,
+    height: int,
+    base_dir: Path | None = None,
+    template: str | None = None,
+    base: bytes | None = None,
+) -> Any:
+    """Draw an SVG document with CairoSVG into a cairo image surface (ARGB32).
+
+    :param base: Pixels (cairo's ARGB32 data of the same size) to draw over,
+        instead of a transparent surface.
+    """
     # Imported here: cairo is the slowest import and the SVG path never needs it.
     from cairosvg.parser import Tree
     from cairosvg.surface import PNGSurface
@@ -104,7 +155,8 @@ def draw(svg: bytes, *, width: int, height: int, base_dir: Path | None = None, t
         tree = Tree(bytestring=svg, url=base_url, unsafe=False, url_fetcher=make_url_fetcher(base_dir))
         # CairoSVG's PNGSurface draws when it is built; its finish() would
         # encode with cairo's slow PNG writer, which encode_png replaces.
-        surface = PNGSurface(tree, io.BytesIO(), 96, output_width=width, output_height=height)
+        surface_class = PNGSurface if base is None else _over(PNGSurface, base)
+        surface = surface_class(tree, io.BytesIO(), 96, output_width=width, output_height=height)
     except Exception as exc:  # CairoSVG raises many unrelated types; callers get one.
         raise RenderError(
             f"CairoSVG could not draw the document: {type(exc).__name__}: {exc}", template=template
@@ -112,6 +164,21 @@ def draw(svg: bytes, *, width: int, height: int, base_dir: Path | None = None, t
     image = surface.cairo
     image.flush()
     return image
+
+
+def _over(png_surface: Any, base: bytes) -> Any:
+    """A CairoSVG PNG surface class whose drawing starts from ``base``'s pixels."""
+
+    class _OverBase(png_surface):  # type: ignore[misc,valid-type]
+        def _create_surface(self, width: float, height: float) -> tuple[Any, int, int]:
+            surface, width, height = super()._create_surface(width, height)
+            data = surface.get_data()
+            if len(data) == len(base):
+                data[:] = base
+                surface.mark_dirty()
+            return surface, width, height
+
+    return _OverBase
 
 
 class _CairoPen(BasePen):

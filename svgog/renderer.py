@@ -22,7 +22,7 @@ from .errors import (
 from .fonts import FontRegistry
 from .images import MAX_IMAGE_BYTES, ImageResolver
 from .lint import Problem, check_template
-from .raster import encode, svg_to_png
+from .raster import encode, layered_png
 from .resources import bundled_templates_dir
 from .template import Template
 from .text.emoji import EmojiSet, bundled_emoji
@@ -295,14 +295,15 @@ class Renderer:
     def _run(self, job: RenderJob) -> RenderResult:
         template, name = job.template, job.template.name
         uris = {field: self.images.resolve(value, template=name, field=field) for field, value in job.images.items()}
-        svg, reports = template.fill(job.values, uris, raster=job.format != "svg")
-        self._check_coverage(name, reports)
         width, height = round(template.width * job.scale), round(template.height * job.scale)
         if job.format == "svg":
-            data = svg
+            data, reports = template.fill(job.values, uris)
+            self._check_coverage(name, reports)
         else:
+            svg, reports, layer = template.fill_layers(job.values, uris)
+            self._check_coverage(name, reports)
             base_dir = template.path.parent if template.path is not None else None
-            data = svg_to_png(svg, width=width, height=height, base_dir=base_dir, template=name)
+            data = layered_png(svg, layer, width=width, height=height, base_dir=base_dir, template=name)
             if job.format != "png":
                 data = encode(data, job.format)
         return RenderResult(data, FORMATS[job.format], width, height, name, reports, job.key)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ __all__ = [
     "Condition",
     "Field",
     "ImageSlot",
+    "StaticLayer",
     "Template",
     "TextSlot",
 ]
@@ -228,6 +229,9 @@ class Template:
             for slot in image_slots
         }
         self.fields: Mapping[str, Field] = self._collect_fields()
+        self._static_count = self._static_prefix(root, elements)
+        # Fields whose values change elements other than texts and images.
+        self._layer_fields = tuple(sorted({a.field for a in attribute_slots} | {c.field for c in conditions}))
 
     # -- loading ---------------------------------------------------------
 
@@ -299,6 +303,29 @@ class Template:
             if match and match.group(1) in taken:
                 names[index] = match.group(1)
         return names
+
+    def _static_prefix(self, root: etree._Element, elements: list[etree._Element]) -> int:
+        """How many leading children of the root no text, image or reference touches.
+
+        Those children make the *static layer*: drawn once per set of
+        layer-field values and reused (see :meth:`fill_layers`). Nothing is
+        static when the root itself has effects that apply to its whole
+        drawing (a transform, opacity, filter, mask or clip).
+        """
+        if any(root.get(name) is not None for name in ("transform", "opacity", "filter", "mask", "clip-path", "style")):
+            return 0
+        dynamic = {slot.index for slot in self.text_slots} | set(self._guide_indexes)
+        dynamic |= {i.index for i in self.image_slots} | {i.shape for i in self.image_slots if i.shape is not None}
+        dynamic |= {index for index, element in enumerate(elements) if element.tag == USE}
+        position = {id(element): index for index, element in enumerate(elements)}
+        count = 0
+        for child in root:
+            start = position[id(child)]
+            size = sum(1 for _ in child.iter())
+            if any(start <= index < start + size for index in dynamic):
+                break
+            count += 1
+        return count
 
     def _guides(self, elements: list[etree._Element]) -> dict[str, tuple[int, tuple[float, float, float, float]]]:
         """Rectangles named ``<field>-box`` (or ``_box``): the boxes of texts without ``og:width``."""
@@ -394,8 +421,53 @@ class Template:
             ``og:glyphs`` instructions) rather than a standard SVG file.
         :returns: The filled SVG document and a fit report per drawn text element.
         """
+        root, reports = self._fill_tree(values, images or {}, raster)
+        return etree.tostring(root, encoding="utf-8", xml_declaration=False), reports
+
+    def fill_layers(
+        self, values: Mapping[str, str], images: Mapping[str, str] | None = None
+    ) -> tuple[bytes, tuple[FitReport, ...], StaticLayer | None]:
+        """Fill for rasterizing, split into a reusable static layer and the rest.
+
+        The static layer is the leading run of root children that no text,
+        image or reference touches (see :meth:`_static_prefix`); it depends
+        only on the template and the values of the fields that set
+        attributes or conditions, so a raster step can draw it once per key
+        and draw only the rest over it. ``"over"`` compositing is
+        associative, so the picture is the same as drawing the whole document.
+
+        :returns: The document without the static layer's painting elements,
+            the fit reports, and the static layer (``None`` when there is none).
+        """
         images = images or {}
+        root, reports = self._fill_tree(values, images, True)
+        if not self._static_count:
+            return etree.tostring(root, encoding="utf-8", xml_declaration=False), reports, None
+        for child in list(root):
+            if child.get(_STATIC_MARK) is not None:
+                if _paints(child):
+                    root.remove(child)
+                else:
+                    del child.attrib[_STATIC_MARK]
+        key_parts = [self.version, str(self.path), repr([(f, self.effective(values, f)) for f in self._layer_fields])]
+        key = hashlib.sha256("\0".join(key_parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+        def static_document() -> bytes:
+            static, _ = self._fill_tree(values, images, True, texts=False)
+            for child in list(static):
+                if child.get(_STATIC_MARK) is None and _paints(child):
+                    static.remove(child)
+            return etree.tostring(static, encoding="utf-8", xml_declaration=False)
+
+        rest = etree.tostring(root, encoding="utf-8", xml_declaration=False)
+        return rest, reports, StaticLayer(key, static_document)
+
+    def _fill_tree(
+        self, values: Mapping[str, str], images: Mapping[str, str], raster: bool, *, texts: bool = True
+    ) -> tuple[etree._Element, tuple[FitReport, ...]]:
         root = parse_svg(self._source, self._label)
+        for child in root[: self._static_count]:
+            child.set(_STATIC_MARK, "")
         elements = list(root.iter())
         for index in self._guide_indexes:
             guide = elements[index]
@@ -426,8 +498,8 @@ class Template:
                 element.set("preserveAspectRatio", IMAGE_FITS[image.fit])
             if image.shape is not None:
                 _image_in_shape(elements[image.shape], element, image.fit or "cover")
-        reports = []
-        for slot in self.text_slots:
+        reports: list[FitReport] = []
+        for slot in self.text_slots if texts else ():
             element = elements[slot.index]
             if not _attached(element, root):
                 continue
@@ -441,7 +513,7 @@ class Template:
             draw(laid_out, group, self._emoji, stroke_width=slot.stroke_width, raster=raster)
             element.getparent().replace(element, group)
             reports.append(laid_out.report)
-        return etree.tostring(root, encoding="utf-8", xml_declaration=False), tuple(reports)
+        return root, tuple(reports)
 
 
 def _shape_box(shape: etree._Element) -> tuple[float, float, float, float] | None:
@@ -492,6 +564,33 @@ def _image_in_shape(shape: etree._Element, image: etree._Element, fit: str) -> N
     picture.set("preserveAspectRatio", IMAGE_FITS[fit])
     picture.set("clip-path", f"url(#{clip_id})")
     parent.replace(shape, group)
+
+
+@dataclass(frozen=True)
+class StaticLayer:
+    """The part of a filled template that only layer fields change.
+
+    :ivar key: Equal keys, equal pictures (template file, layer-field values).
+    :ivar document: Builds the layer's SVG document (called on a cache miss only).
+    """
+
+    key: str
+    document: Callable[[], bytes]
+
+
+# Elements that define things for others and draw nothing themselves.
+_NON_PAINTING = frozenset(
+    f"{{{SVG_NS}}}{tag}"
+    for tag in (
+        "defs", "style", "linearGradient", "radialGradient", "pattern", "clipPath", "mask", "filter",
+        "symbol", "marker", "metadata", "title", "desc",
+    )
+)  # fmt: skip
+_STATIC_MARK = f"{{{OG_NS}}}static"
+
+
+def _paints(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and element.tag not in _NON_PAINTING
 
 
 def _attached(element: etree._Element, root: etree._Element) -> bool:

@@ -231,3 +231,22 @@ def test_fast_glyph_drawing_matches_path_drawing(name: str) -> None:
         fast = pixels(raster.svg_to_png(fast_svg, base_dir=base, **size))
         slow = pixels(raster.svg_to_png(path_svg, base_dir=base, **size))
         assert rms_difference(fast, slow) < 0.5
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_static_layers_give_the_same_pictures(theme: str) -> None:
+    """Drawing over a cached static layer equals drawing the whole document, for every template."""
+    from helpers import rms_difference
+
+    from svgog import raster
+
+    renderer = Renderer()
+    for name in renderer.names():
+        template = renderer.template(name)
+        samples = {f: s.sample for f, s in template.fields.items() if s.sample}
+        job = renderer.prepare(name, {**samples, "theme": theme})
+        for _ in range(2):  # the second render uses the cached layer
+            layered = pixels(job.run().data)
+        whole_svg, _ = template.fill(job.values, {}, raster=False)
+        whole = pixels(raster.svg_to_png(whole_svg, width=template.width, height=template.height, base_dir=template.path.parent))
+        assert rms_difference(layered, whole) < 0.5, name
