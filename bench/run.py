@@ -61,9 +61,10 @@ def warm(iters: int) -> dict[str, dict[str, float]]:
             fields = {"title": title}
             started = time.perf_counter()
             job = renderer.prepare("card_a", fields)
-            svg, _ = job.template.fill(job.values, {}, raster=True)
+            svg, _, layer = job.template.fill_layers(job.values, {})
             filled = time.perf_counter()
-            surface = raster.draw(svg, width=1200, height=630)
+            base = raster.static_pixels(layer, width=1200, height=630, base_dir=HERE) if layer else None
+            surface = raster.draw(svg, width=1200, height=630, base_dir=HERE, base=base)
             drawn = time.perf_counter()
             png = raster.encode_png(surface)
             done = time.perf_counter()

@@ -31,7 +31,7 @@ from .text.draw import GLYPHS_TAG
 if TYPE_CHECKING:
     from .template import StaticLayer
 
-__all__ = ["MAX_RESOURCE_BYTES", "draw", "encode", "encode_png", "layered_png", "make_url_fetcher", "svg_to_png"]
+__all__ = ["MAX_RESOURCE_BYTES", "draw", "encode", "encode_png", "layered_png", "make_url_fetcher", "static_pixels", "svg_to_png"]
 
 log = logging.getLogger("svgog")
 
@@ -111,6 +111,14 @@ def layered_png(
     """
     if layer is None:
         return svg_to_png(svg, width=width, height=height, base_dir=base_dir, template=template)
+    base = static_pixels(layer, width=width, height=height, base_dir=base_dir, template=template)
+    return encode_png(draw(svg, width=width, height=height, base_dir=base_dir, template=template, base=base))
+
+
+def static_pixels(
+    layer: StaticLayer, *, width: int, height: int, base_dir: Path | None = None, template: str | None = None
+) -> bytes:
+    """The static layer's pixels (cairo ARGB32 data), drawn on first use and kept."""
     key = (layer.key, width, height)
     with _LAYER_LOCK:
         base = _LAYERS.get(key)
@@ -122,7 +130,7 @@ def layered_png(
                 _LAYERS[key] = base
             except ValueError:  # larger than the whole cache (a huge scale): not kept
                 pass
-    return encode_png(draw(svg, width=width, height=height, base_dir=base_dir, template=template, base=base))
+    return base
 
 
 _LAYERS: LRUCache[tuple[str, int, int], bytes] = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=len)
