@@ -18,8 +18,9 @@ import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+import cachetools
 from cachetools import LRUCache, TTLCache
 
 __all__ = ["Cache", "CachedImage", "MemoryCache", "SingleFlight", "pack", "unpack"]
@@ -76,8 +77,9 @@ class MemoryCache:
     ) -> None:
         size: Callable[[bytes], int] | None = None if max_entries is not None else len
         maxsize = max_entries if max_entries is not None else max_bytes
+        self._data: cachetools.Cache[str, bytes]
         if ttl is not None:
-            self._data: LRUCache[str, bytes] = TTLCache(maxsize=maxsize, ttl=ttl, getsizeof=size)
+            self._data = TTLCache(maxsize=maxsize, ttl=ttl, getsizeof=size)
         else:
             self._data = LRUCache(maxsize=maxsize, getsizeof=size)
         self._lock = threading.Lock()
@@ -138,5 +140,5 @@ class SingleFlight:
 class _Call:
     def __init__(self) -> None:
         self.done = threading.Event()
-        self.result: object = None
+        self.result: Any = None
         self.error: BaseException | None = None

@@ -257,6 +257,8 @@ _TOKENS: dict[str, FontFace] = {}
 def face_by_token(token: str) -> FontFace:
     """The loaded face a :attr:`FontFace.token` names."""
     return _TOKENS[token]
+
+
 _FACES_LOCK = threading.Lock()
 
 

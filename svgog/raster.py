@@ -31,7 +31,16 @@ from .text.draw import GLYPHS_TAG
 if TYPE_CHECKING:
     from .template import StaticLayer
 
-__all__ = ["MAX_RESOURCE_BYTES", "draw", "encode", "encode_png", "layered_png", "make_url_fetcher", "static_pixels", "svg_to_png"]
+__all__ = [
+    "MAX_RESOURCE_BYTES",
+    "draw",
+    "encode",
+    "encode_png",
+    "layered_png",
+    "make_url_fetcher",
+    "static_pixels",
+    "svg_to_png",
+]
 
 log = logging.getLogger("svgog")
 
@@ -178,7 +187,7 @@ def _over(png_surface: Any, base: bytes) -> Any:
     """A CairoSVG PNG surface class whose drawing starts from ``base``'s pixels."""
 
     class _OverBase(png_surface):  # type: ignore[misc,valid-type]
-        def _create_surface(self, width: float, height: float) -> tuple[Any, int, int]:
+        def _create_surface(self, width: float, height: float) -> tuple[Any, Any, Any]:
             surface, width, height = super()._create_surface(width, height)
             data = surface.get_data()
             if len(data) == len(base):
@@ -369,12 +378,13 @@ def encode(png: bytes, format: str, *, quality: int = 90) -> bytes:
     with Image.open(BytesIO(png)) as image:
         image.load()
         if format == "jpg":
+            flat = image.convert("RGB")
             if image.mode in ("RGBA", "LA", "P"):
-                background = Image.new("RGB", image.size, (255, 255, 255))
-                background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-                image = background
+                rgba = image.convert("RGBA")
+                flat = Image.new("RGB", image.size, (255, 255, 255))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
             output = BytesIO()
-            image.convert("RGB").save(output, "JPEG", quality=quality, optimize=True, progressive=True)
+            flat.save(output, "JPEG", quality=quality, optimize=True, progressive=True)
         else:
             output = BytesIO()
             image.save(output, "WEBP", quality=quality, method=4)

@@ -326,8 +326,8 @@ class Renderer:
 
     def render_png(self, name: str, fields: Mapping[str, object] | None = None, /, **more: object) -> bytes:
         """Render a template to PNG bytes. See :meth:`render` for the arguments."""
-        return self.render(name, fields, format="png", **more).data
+        return self.render(name, {**(fields or {}), **more}, format="png").data
 
     def render_svg(self, name: str, fields: Mapping[str, object] | None = None, /, **more: object) -> str:
         """Render a template to a filled SVG document, text drawn as paths."""
-        return self.render(name, fields, format="svg", **more).data.decode("utf-8")
+        return self.render(name, {**(fields or {}), **more}, format="svg").data.decode("utf-8")

@@ -32,7 +32,7 @@ def contact_sheet(
     cells: list[tuple[str, bytes, int, int]] = []
     for name in names if names is not None else renderer.names():
         template = renderer.template(name)
-        samples = {field: spec.sample for field, spec in template.fields.items() if spec.sample is not None}
+        samples: dict[str, object] = {f: spec.sample for f, spec in template.fields.items() if spec.sample is not None}
         samples.update((extra or {}).get(name, {}))
         scale = cell_width / template.width
         png = renderer.render_template(template, samples, scale=scale).data

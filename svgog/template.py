@@ -24,6 +24,7 @@ another placeholder of ``title`` when the template has a ``title`` too.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -236,7 +237,9 @@ class Template:
     # -- loading ---------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path, fonts: FontRegistry, *, name: str | None = None, **options: Any) -> Template:
+    def load(
+        cls, path: str | os.PathLike[str], fonts: FontRegistry, *, name: str | None = None, **options: Any
+    ) -> Template:
         """Read and parse a template file. ``options`` are passed to the constructor."""
         path = Path(path)
         try:

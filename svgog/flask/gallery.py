@@ -32,7 +32,7 @@ def gallery() -> str:
     """The gallery page."""
     _enabled()
     renderer = settings().renderer
-    templates = []
+    templates: list[dict[str, Any]] = []
     for name in renderer.names():
         try:
             template = renderer.template(name)
