@@ -35,7 +35,7 @@ from .errors import FontError
 from .kerning import PairKerning
 from .resources import bundled_fonts_dir
 
-__all__ = ["FontFace", "FontInfo", "FontRegistry", "GlyphOutline", "match_weight"]
+__all__ = ["FontFace", "FontInfo", "FontRegistry", "GlyphOutline", "format_number", "match_weight"]
 
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff"})
 BUNDLED_DEFAULT_FAMILY = "Inter"
@@ -80,12 +80,16 @@ class GlyphOutline:
         """Path data for this glyph with its origin moved by (``dx``, ``dy``) units."""
         if not self.rest:
             return ""
-        return f"M{_num(self.start_x + dx)} {_num(self.start_y + dy)}{self.rest}"
+        return f"M{format_number(self.start_x + dx)} {format_number(self.start_y + dy)}{self.rest}"
 
 
-def _num(value: float) -> str:
-    """Format a coordinate compactly: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+def format_number(value: float, digits: int = 2) -> str:
+    """A coordinate in SVG, compactly: at most ``digits`` decimals, no trailing zeros.
+
+    >>> format_number(1.50), format_number(-0.001), format_number(2.0)
+    ('1.5', '0', '2')
+    """
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
@@ -100,7 +104,7 @@ class _RelativePathPen(BasePen):
         self._subpath_start = (0.0, 0.0)
 
     def _rel(self, pt: tuple[float, float]) -> str:
-        return f"{_num(pt[0] - self._current[0])} {_num(pt[1] - self._current[1])}"
+        return f"{format_number(pt[0] - self._current[0])} {format_number(pt[1] - self._current[1])}"
 
     def _moveTo(self, pt: tuple[float, float]) -> None:
         if self.start is None:

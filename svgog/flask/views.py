@@ -208,9 +208,10 @@ def _fallback(state: Settings, name: str) -> Response:
             log.exception("svgog: the fallback image %s cannot be read", state.fallback)
     if data is None:
         try:
+            # Through the cache: a broken field must not cost a second render per request.
             template = state.renderer.template(name)
             samples = {f: spec.sample for f, spec in template.fields.items() if spec.sample is not None}
-            data = state.renderer.render_template(template, samples).data
+            data = _cached_render(state, state.renderer.prepare(name, samples)).data
         except Exception:
             log.exception("svgog: the sample rendering of %r failed too; serving the static fallback", name)
             data = _LAST_RESORT.read_bytes()

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..fonts import FontFace
+from ..fonts import FontFace, format_number
 from ..xmlsafe import OG_NS, SVG_NS, parse_svg
 from .emoji import ADVANCE, TOP, EmojiSet
 from .runs import EMOJI
 from .typeset import Typeset
 
 __all__ = ["GLYPHS_TAG", "draw"]
-
-
-def _num(value: float, digits: int = 2) -> str:
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 #: The element that stands for a line of glyphs in documents meant for rasterizing.
@@ -53,7 +48,7 @@ def draw(
                 if raster:
                     glyph_id = face.glyph_id
                     for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
-                        parts.append(f"{glyph_id(glyph)}:{_num(origin + gx)}:{_num(gy)}")
+                        parts.append(f"{glyph_id(glyph)}:{format_number(origin + gx)}:{format_number(gy)}")
                 else:
                     outline = face.outline
                     for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
@@ -74,15 +69,21 @@ def draw(
                 element = etree.SubElement(group, f"{{{SVG_NS}}}path")
                 element.set("d", data)
             scale = size / face.units_per_em
-            element.set("transform", f"matrix({scale:.8g} 0 0 {-scale:.8g} {_num(line.x)} {_num(line.baseline)})")
+            element.set(
+                "transform",
+                f"matrix({scale:.8g} 0 0 {-scale:.8g} {format_number(line.x)} {format_number(line.baseline)})",
+            )
             if stroke_width is not None:
-                element.set("stroke-width", _num(stroke_width / scale, 4))
+                element.set("stroke-width", format_number(stroke_width / scale, 4))
 
 
 def _draw_emoji(group: etree._Element, emoji: EmojiSet, name: str, x: float, baseline: float, size: float) -> None:
     image = parse_svg(emoji.svg(name), f"emoji {name}")
     holder = etree.SubElement(group, f"{{{SVG_NS}}}g")
-    holder.set("transform", f"translate({_num(x)} {_num(baseline - TOP * size)}) scale({emoji.scale(size):.6g})")
+    holder.set(
+        "transform",
+        f"translate({format_number(x)} {format_number(baseline - TOP * size)}) scale({emoji.scale(size):.6g})",
+    )
     # Emoji keep their own colors, whatever fill the text has.
     holder.set("fill", "#000")
     holder.set("stroke", "none")
