@@ -20,7 +20,8 @@ from svgog.text.segment import atoms
 from svgog.text.shaping import shape_harfbuzz
 
 FONTS = FontRegistry()
-TEST_FONTS = Path(__file__).resolve().parent / "fonts"
+# The CJK subset alone: the other test fonts would join the fallback chain.
+TEST_FONTS = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKjp-Bold-subset.otf"
 INTER_BOLD = FONTS.match("Inter", 700)
 
 LATIN_TITLES = [
