@@ -1,16 +1,21 @@
-"""Font files: a registry that matches CSS font requests, and loaded faces.
+"""Fonts: a registry that matches CSS font requests, and loaded faces.
 
-A :class:`FontRegistry` knows which font files exist (the bundled ones plus any
-directories or files the caller adds) and matches a CSS-like request
-(``font-family`` list, ``font-weight``, ``font-style``) to one file, choosing the
-nearest weight the way CSS does.
+A :class:`FontRegistry` knows which fonts exist (the bundled ones, any
+directories or files the caller adds, and fonts given as bytes, such as a
+template's ``@font-face`` rules) and matches a CSS-like request
+(``font-family`` list, ``font-weight``, ``font-style``, ``font-stretch``) to
+one face as CSS does (:mod:`svgog.fontmatch`). What each font offers is a
+:class:`FontInfo` (:mod:`svgog.fontinfo`); a variable font offers ranges, and
+the face matched inside them is the static instance at exactly the requested
+weight and width, made once per process (:mod:`svgog.variable`). WOFF and
+WOFF2 are read like OpenType (:mod:`svgog.fontfiles`).
 
 A :class:`FontFace` is one loaded face. It is immutable once built and safe to
 share between threads: every table svgog needs is read when the face is loaded,
 because fontTools decompiles tables lazily and that is not thread-safe. Glyph
 outlines are drawn on demand under a lock and cached per glyph. Faces are cached
-per process, keyed by file identity, so two registries over the same files share
-them.
+per process, keyed by file identity (or content hash) and location, so two
+registries over the same files share them.
 
 All metrics are in font units; multiply by ``size / units_per_em`` for pixels.
 """
@@ -23,21 +28,38 @@ import struct
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from fontTools.pens.basePen import BasePen
 from fontTools.pens.boundsPen import BoundsPen
-from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from fontTools.ttLib import TTFont
 
 from .errors import FontError
+from .fontdata import describe_data
+from .fontfiles import open_font, to_sfnt
+from .fontinfo import FontInfo as FontInfo
+from .fontinfo import describe, named_faces
+from .fontinfo import read_font_info as read_font_info
+from .fontmatch import best_face
+from .fontmatch import match_stretch as match_stretch
+from .fontmatch import match_weight as match_weight
 from .kerning import PairKerning
 from .resources import bundled_fonts_dir
+from .variable import instantiate
 
-__all__ = ["FontFace", "FontInfo", "FontRegistry", "GlyphOutline", "format_number", "match_weight"]
+__all__ = [
+    "FontFace",
+    "FontInfo",
+    "FontRegistry",
+    "GlyphOutline",
+    "format_number",
+    "load_face",
+    "match_stretch",
+    "match_weight",
+]
 
-FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff"})
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"})
 BUNDLED_DEFAULT_FAMILY = "Inter"
 
 # Generic CSS families resolve to the registry's default family: svgog never asks
@@ -45,20 +67,6 @@ BUNDLED_DEFAULT_FAMILY = "Inter"
 GENERIC_FAMILIES = frozenset(
     {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-sans-serif", "ui-serif", "ui-monospace"}
 )
-
-
-@dataclass(frozen=True)
-class FontInfo:
-    """What the registry knows about one face before loading it."""
-
-    path: Path
-    index: int
-    family: str
-    weight: int
-    style: str
-    full_name: str
-    postscript_name: str
-
 
 @dataclass(frozen=True)
 class GlyphOutline:
@@ -135,32 +143,50 @@ class _RelativePathPen(BasePen):
 
 
 class FontFace:
-    """One loaded font face: character map, advances, kerning, outlines.
+    """One loaded font face: character map, advances, kerning, outlines, metrics.
 
     Build faces through :meth:`FontRegistry.match` or :func:`load_face`, which
     cache them per process.
+
+    :param info: The face to load.
+    :param data: The face's plain OpenType bytes, if already at hand (a
+        variable font's instance); by default the file (or ``info.data``) is
+        read, and WOFF or WOFF2 decompressed.
+    :param index: The face within ``data`` (a collection); defaults to ``info.index``.
     """
 
-    def __init__(self, info: FontInfo) -> None:
+    def __init__(self, info: FontInfo, data: bytes | None = None, *, index: int | None = None) -> None:
         self.info = info
+        source = info.source
+        if data is None:
+            data = to_sfnt(info.data if info.data is not None else _read_file(info), source)
+        #: The face as plain OpenType (or collection) bytes, which HarfBuzz reads:
+        #: WOFF and WOFF2 decompressed, a variable font's instance already made.
+        self.data: bytes = data
+        self._index = info.index if index is None else index
+        # From memory, so no file handle stays open behind lazily read tables.
+        font = open_font(data, self._index, source)
         try:
-            # From memory, so no file handle stays open behind lazily read tables.
-            self.data = info.path.read_bytes()
-            font = TTFont(BytesIO(self.data), fontNumber=info.index, lazy=True)
             self.units_per_em: int = font["head"].unitsPerEm
             cmap = font.getBestCmap()
             if cmap is None:
-                raise FontError("the font has no Unicode character map", path=info.path)
+                raise FontError("the font has no Unicode character map", path=source)
             self._cmap: dict[int, str] = dict(cmap)
             self._advances: dict[str, int] = {name: adv for name, (adv, _lsb) in font["hmtx"].metrics.items()}
             self.ascender, self.descender = _vertical_metrics(font)
             self._glyph_set = font.getGlyphSet()
             self.glyph_order: list[str] = font.getGlyphOrder()
             self._glyph_ids = {name: index for index, name in enumerate(self.glyph_order)}
+            os2 = font.get("OS/2")
+            em = self.units_per_em
+            #: Height of lower-case letters ('x'), in font units: for ``ex`` units and ``dominant-baseline: middle``.
+            self.x_height: float = _os2_height(os2, "sxHeight") or self._glyph_top("x") or 0.5 * em
+            #: Height of capitals ('H'), in font units.
+            self.cap_height: float = _os2_height(os2, "sCapHeight") or self._glyph_top("H") or 0.7 * em
         except FontError:
             raise
-        except (TTLibError, KeyError, AttributeError, ValueError, TypeError, OSError, AssertionError) as exc:
-            raise FontError(f"cannot read font: {exc}", path=info.path) from exc
+        except Exception as exc:  # a malformed font can make fontTools raise almost anything
+            raise FontError(f"cannot read font: {exc or type(exc).__name__}", path=source) from exc
         self._font = font
         self._outlines: dict[str, GlyphOutline] = {}
         self._lock = threading.Lock()
@@ -173,6 +199,15 @@ class FontFace:
 
     def __repr__(self) -> str:
         return f"<FontFace {self.info.full_name!r} weight={self.info.weight} {self.info.style}>"
+
+    def _glyph_top(self, char: str) -> float | None:
+        """The top of a character's ink (only while loading: the face is not shared yet)."""
+        name = self._cmap.get(ord(char))
+        if name is None:
+            return None
+        pen = BoundsPen(self._glyph_set)
+        self._glyph_set[name].draw(pen)
+        return pen.bounds[3] if pen.bounds else None
 
     def glyph(self, char: str) -> str | None:
         """The glyph name for a character, or ``None`` if the face lacks it."""
@@ -200,13 +235,13 @@ class FontFace:
                     try:
                         self._kerning = PairKerning(data)
                     except (struct.error, ValueError, IndexError) as exc:
-                        raise FontError(f"cannot read kerning: {exc}", path=self.info.path) from exc
+                        raise FontError(f"cannot read kerning: {exc}", path=self.info.source) from exc
                 kerning = self._kerning
         ids = self._glyph_ids
         try:
             return kerning.value(ids[left], ids[right])
         except struct.error as exc:
-            raise FontError(f"cannot read kerning: {exc}", path=self.info.path) from exc
+            raise FontError(f"cannot read kerning: {exc}", path=self.info.source) from exc
 
     def harfbuzz_font(self) -> Any:
         """This face as a ``uharfbuzz.Font`` (scaled to font units), made once."""
@@ -215,7 +250,7 @@ class FontFace:
 
             with self._lock:
                 if self._harfbuzz is None:
-                    self._harfbuzz = hb.Font(hb.Face(hb.Blob(self.data), self.info.index))
+                    self._harfbuzz = hb.Font(hb.Face(hb.Blob(self.data), self._index))
         return self._harfbuzz
 
     def draw_glyph(self, glyph_id: int, pen: Any) -> None:
@@ -234,14 +269,33 @@ class FontFace:
             with self._lock:  # CFF charstrings decompile lazily, not thread-safe
                 outline = self._outlines.get(glyph)
                 if outline is None:
-                    pen = _RelativePathPen(self._glyph_set)
-                    self._glyph_set[glyph].draw(pen)
-                    bounds_pen = BoundsPen(self._glyph_set)
-                    self._glyph_set[glyph].draw(bounds_pen)
+                    try:
+                        pen = _RelativePathPen(self._glyph_set)
+                        self._glyph_set[glyph].draw(pen)
+                        bounds_pen = BoundsPen(self._glyph_set)
+                        self._glyph_set[glyph].draw(bounds_pen)
+                    except Exception as exc:  # a damaged glyph: any error fontTools meets
+                        raise FontError(f"cannot draw glyph {glyph!r}: {exc}", path=self.info.source) from exc
                     start = pen.start or (0.0, 0.0)
                     outline = GlyphOutline(start[0], start[1], "".join(pen.parts), bounds_pen.bounds)
                     self._outlines[glyph] = outline
         return outline
+
+
+def _os2_height(os2: Any, name: str) -> int:
+    """An OS/2 height (``sxHeight``, ``sCapHeight``): 0 when absent (before version 2) or unset."""
+    if os2 is None or os2.version < 2:
+        return 0
+    return max(0, int(getattr(os2, name, 0) or 0))
+
+
+def _read_file(info: FontInfo) -> bytes:
+    if info.path is None:
+        raise FontError("the font's bytes are not available", path=info.source)
+    try:
+        return info.path.read_bytes()
+    except OSError as exc:
+        raise FontError(f"cannot read font: {exc.strerror}", path=info.path) from exc
 
 
 def _vertical_metrics(font: TTFont) -> tuple[int, int]:
@@ -254,7 +308,7 @@ def _vertical_metrics(font: TTFont) -> tuple[int, int]:
     return hhea.ascent, hhea.descent
 
 
-_FACES: dict[tuple[str, int, int, int], FontFace] = {}
+_FACES: dict[tuple[Any, ...], FontFace] = {}
 _TOKENS: dict[str, FontFace] = {}
 
 
@@ -267,112 +321,50 @@ _FACES_LOCK = threading.Lock()
 
 
 def load_face(info: FontInfo) -> FontFace:
-    """Load a face once per process (per file content identity) and cache it."""
-    try:
-        stat = info.path.stat()
-    except OSError as exc:
-        raise FontError(f"cannot read font: {exc.strerror}", path=info.path) from exc
-    key = (str(info.path), info.index, stat.st_mtime_ns, stat.st_size)
+    """Load a face once per process and cache it.
+
+    The cache key is the file's identity (path, size, modification time) or
+    the content hash of a font from memory, the face index and, for a
+    variable font, the location: loading the same instance again costs a
+    dictionary lookup. A variable font's info without a full location (an
+    entry rather than an instance) loads its instance at the entry's own
+    weight and width.
+    """
+    if info.axes:
+        info = info.instance()
+    if info.path is not None and info.data is None:
+        try:
+            stat = info.path.stat()
+        except OSError as exc:
+            raise FontError(f"cannot read font: {exc.strerror}", path=info.path) from exc
+        key: tuple[Any, ...] = (str(info.path), stat.st_mtime_ns, stat.st_size, info)
+    else:
+        key = (info.digest, info)
     face = _FACES.get(key)
     if face is None:
         with _FACES_LOCK:
             face = _FACES.get(key)
             if face is None:
-                face = FontFace(info)
+                face = _build_face(info)
                 _FACES[key] = face
     return face
 
 
-def _name(font: TTFont, *ids: int) -> str | None:
-    table = font.get("name")
-    if table is None:
-        return None
-    for name_id in ids:
-        value = table.getDebugName(name_id)
-        if value:
-            return value.strip()
-    return None
-
-
-def _style_of(font: TTFont) -> str:
-    os2 = font.get("OS/2")
-    if os2 is not None:
-        if os2.fsSelection & 1:
-            return "italic"
-        if os2.fsSelection & (1 << 9):
-            return "oblique"
-    head = font.get("head")
-    if head is not None and head.macStyle & 2:
-        return "italic"
-    return "normal"
-
-
-def read_font_info(path: Path) -> list[FontInfo]:
-    """Describe every face in a font file (one, or several for a collection)."""
-    try:
-        data = BytesIO(path.read_bytes())
-        count = len(TTCollection(data, lazy=True).fonts) if path.suffix.lower() in (".ttc", ".otc") else 1
-        infos = []
-        for index in range(count):
-            font = TTFont(data, fontNumber=index, lazy=True)
-            family = _name(font, 16, 1)
-            if not family:
-                raise FontError("the font has no family name", path=path)
-            os2 = font.get("OS/2")
-            infos.append(
-                FontInfo(
-                    path=path,
-                    index=index,
-                    family=family,
-                    weight=int(os2.usWeightClass) if os2 is not None else 400,
-                    style=_style_of(font),
-                    full_name=_name(font, 4) or family,
-                    postscript_name=_name(font, 6) or "",
-                )
-            )
-        return infos
-    except FontError:
-        raise
-    except (TTLibError, KeyError, AttributeError, ValueError, TypeError, OSError, AssertionError) as exc:
-        raise FontError(f"cannot read font: {exc}", path=path) from exc
-
-
-def match_weight(available: Iterable[int], desired: int) -> int:
-    """Pick the weight CSS would pick (CSS Fonts 4, font-weight matching).
-
-    >>> match_weight([400, 700], 600)
-    700
-    >>> match_weight([300, 700], 450)
-    300
-    >>> match_weight([400, 500, 700], 450)
-    500
-    >>> match_weight([100, 900], 500)
-    100
-    """
-    weights = sorted(set(available))
-    if not weights:
-        raise ValueError("no weights available")
-    if desired in weights:
-        return desired
-    below = [w for w in weights if w < desired]
-    above = [w for w in weights if w > desired]
-    if 400 <= desired <= 500:
-        up_to_500 = [w for w in above if w <= 500]
-        if up_to_500:
-            return up_to_500[0]
-        if below:
-            return below[-1]
-        return above[0]
-    if desired < 400:
-        return below[-1] if below else above[0]
-    return above[0] if above else below[-1]
+def _build_face(info: FontInfo) -> FontFace:
+    if not info.axes:
+        return FontFace(info)
+    raw = info.data if info.data is not None else _read_file(info)
+    # The variable master is parsed here and dropped: only the instance's bytes are kept.
+    master = open_font(raw, info.index, info.source, lazy=None)
+    return FontFace(info, instantiate(master, info.location, info.source), index=0)
 
 
 class FontRegistry:
     """The fonts a renderer may use, matched like CSS matches ``@font-face`` rules.
 
     :param directories: Extra font files or directories (searched recursively)
-        to register, after the bundled fonts.
+        to register, after the bundled fonts. OpenType, TrueType,
+        collections, WOFF and WOFF2 files are read.
     :param bundled: Whether to register the fonts that ship with svgog: Inter
         (the default family) and Noto fallbacks for Arabic, Hebrew,
         Devanagari and symbols. Without them, the first family added is the
@@ -382,7 +374,11 @@ class FontRegistry:
     def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True) -> None:
         self._faces: list[FontInfo] = []
         self._by_family: dict[str, list[FontInfo]] = {}
+        # Name ID 1 families ("Inter Semi Bold", "Outfit Thin"), as fontconfig and browsers know them.
+        self._by_legacy_family: dict[str, list[FontInfo]] = {}
         self._by_name: dict[str, FontInfo] = {}
+        # Families given by add_data with a family name: they hide file fonts of that name.
+        self._declared: set[str] = set()
         self._bundled_families: list[str] = []
         self.default_family: str | None = None
         if bundled:
@@ -402,24 +398,105 @@ class FontRegistry:
         else:
             raise FontError("no such font file or directory", path=path)
         for file in files:
-            for info in read_font_info(file.resolve()):
-                self._register(info)
+            resolved = file.resolve()
+            try:
+                raw = resolved.read_bytes()
+            except OSError as exc:
+                raise FontError(f"cannot read font: {exc.strerror}", path=resolved) from exc
+            for info, legacy in describe(raw, source=str(resolved), path=resolved):
+                self._register(info, legacy)
+
+    def add_data(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        family: str | None = None,
+        weight: int | tuple[int, int] | None = None,
+        style: str | None = None,
+        stretch: float | tuple[float, float] | None = None,
+    ) -> list[FontInfo]:
+        """Register the face(s) of a font held in memory, as an ``@font-face`` rule does.
+
+        Parsed fonts are cached per process by content hash, so registries
+        (and templates) given the same bytes share one parse and one face.
+
+        :param data: OpenType, TrueType, a collection, WOFF or WOFF2; at most
+            :data:`~svgog.fontfiles.MAX_FONT_DATA_BYTES`. See :mod:`svgog.fontdata`.
+        :param source: What errors name, such as ``"card.svg @font-face 'Brand'"``.
+        :param family: The ``font-family`` descriptor. Given, the faces answer to
+            that family only (not to their own names), and hide file fonts of the
+            same family in this registry, as ``@font-face`` families hide
+            installed fonts. They are not used as fallbacks for other families.
+        :param weight: The ``font-weight`` descriptor: a weight, or a range
+            ``(100, 900)`` that a variable font's instances are chosen within.
+        :param style: The ``font-style`` descriptor: ``normal``, ``italic`` or
+            ``oblique``; of a font with an ``ital`` or ``slnt`` axis, picks that style.
+        :param stretch: The ``font-stretch`` descriptor in percent, or a range.
+        :return: The registered faces.
+        :raises FontError: The bytes are not a font, too large, or a descriptor is invalid.
+        """
+        registered = []
+        for info, legacy in describe_data(data, source, family=family, weight=weight, style=style, stretch=stretch):
+            self._register(info, legacy, declared=family is not None)
+            registered.append(info)
+        return registered
+
+    def overlay(self) -> FontRegistry:
+        """A registry that sees every font this one has, plus what is added to it.
+
+        For one template's ``@font-face`` fonts: adding to the overlay leaves
+        this registry unchanged, and no file is read again (faces stay shared
+        through the process-wide cache).
+        """
+        child = FontRegistry(bundled=False)
+        child._faces = list(self._faces)
+        child._by_family = {key: list(faces) for key, faces in self._by_family.items()}
+        child._by_legacy_family = {key: list(faces) for key, faces in self._by_legacy_family.items()}
+        child._by_name = dict(self._by_name)
+        child._declared = set(self._declared)
+        child._bundled_families = list(self._bundled_families)
+        child.default_family = self.default_family
+        return child
 
     @property
     def version(self) -> str:
-        """A hash of every registered font file's identity: changes when any font does."""
+        """A hash of every registered font's identity: changes when any font does.
+
+        Files count by path, size and modification time; fonts from memory
+        by content hash and the descriptors they were registered with.
+        """
         digest = hashlib.sha256()
         for info in self._faces:
-            stat = info.path.stat()
+            if info.path is None:
+                described = (info.digest, info.index, info.family, info.weights, info.style, info.stretches)
+                digest.update(f"data\0{described}\n".encode())
+                continue
+            try:
+                stat = info.path.stat()
+            except OSError as exc:
+                raise FontError(f"cannot read font: {exc.strerror}", path=info.path) from exc
             digest.update(f"{info.path}\0{info.index}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         return digest.hexdigest()
 
-    def _register(self, info: FontInfo) -> None:
+    def _register(self, info: FontInfo, legacy: str, *, declared: bool = False) -> None:
         self._faces.append(info)
-        self._by_family.setdefault(info.family.casefold(), []).append(info)
-        for alias in (info.full_name, info.postscript_name):
-            if alias:
-                self._by_name.setdefault(alias.casefold(), info)
+        key = info.family.casefold()
+        if declared:
+            if key not in self._declared:
+                # CSS Fonts 4: a family defined by @font-face rules hides installed fonts of that name.
+                self._by_family[key] = []
+                self._declared.add(key)
+            self._by_family[key].append(info)
+        else:
+            if key not in self._declared:
+                self._by_family.setdefault(key, []).append(info)
+            if legacy and legacy.casefold() != key:
+                self._by_legacy_family.setdefault(legacy.casefold(), []).append(info)
+            for face in named_faces(info):
+                for alias in (face.full_name, face.postscript_name):
+                    if alias:
+                        self._by_name.setdefault(alias.casefold(), face)
         if self.default_family is None:
             self.default_family = info.family
 
@@ -435,16 +512,26 @@ class FontRegistry:
         """Families to try for characters a text's own font lacks.
 
         Fonts the caller added come first (so adding a CJK font is enough to
-        use it), then the bundled ones.
+        use it), then the bundled ones. Families given by
+        :meth:`add_data` with a family name are not fallbacks: as with
+        ``@font-face``, a text uses them only by naming them.
         """
-        added = [f for f in self.families if f not in self._bundled_families]
-        return added + [f for f in self._bundled_families if f != self.default_family]
+        own = [f for f in self.families if f not in self._bundled_families and f.casefold() not in self._declared]
+        return own + [f for f in self._bundled_families if f != self.default_family]
 
-    def find(self, families: str | Sequence[str], weight: int = 400, style: str = "normal") -> FontInfo | None:
+    def find(
+        self, families: str | Sequence[str], weight: int = 400, style: str = "normal", *, stretch: float = 100.0
+    ) -> FontInfo | None:
         """The face that best matches the request, or ``None`` if no family matches.
+
+        For a variable font this is the instance at the requested weight and
+        width (clamped to the font's ranges). A full name or PostScript name
+        ("Inter Bold", "Inter-Bold", as Illustrator writes) picks that exact
+        face whatever the weight and style.
 
         :param families: A family name or a CSS ``font-family`` list, tried in order.
             Generic families (``sans-serif`` and so on) mean the default family.
+        :param stretch: The CSS ``font-stretch`` in percent.
         """
         if isinstance(families, str):
             families = [families]
@@ -452,32 +539,21 @@ class FontRegistry:
             key = family.strip().strip("'\"").casefold()
             if key in GENERIC_FAMILIES and self.default_family:
                 key = self.default_family.casefold()
-            candidates = self._by_family.get(key)
+            candidates = self._by_family.get(key) or self._by_legacy_family.get(key)
             if candidates:
-                return _best_face(candidates, weight, style)
+                return best_face(candidates, weight, style, stretch)
             exact = self._by_name.get(key)
             if exact is not None:
                 return exact
         return None
 
-    def match(self, families: str | Sequence[str], weight: int = 400, style: str = "normal") -> FontFace:
+    def match(
+        self, families: str | Sequence[str], weight: int = 400, style: str = "normal", *, stretch: float = 100.0
+    ) -> FontFace:
         """Load the best matching face; raise :class:`FontError` when none matches."""
-        info = self.find(families, weight, style)
+        info = self.find(families, weight, style, stretch=stretch)
         if info is None:
             wanted = families if isinstance(families, str) else ", ".join(families)
             known = ", ".join(self.families) or "none"
             raise FontError(f"no registered font matches font-family {wanted!r} (registered: {known})")
         return load_face(info)
-
-
-def _best_face(candidates: list[FontInfo], weight: int, style: str) -> FontInfo:
-    # CSS matches style first (italic falls back to oblique, then normal), then weight.
-    order = {"italic": ("italic", "oblique", "normal"), "oblique": ("oblique", "italic", "normal")}.get(
-        style, ("normal", "oblique", "italic")
-    )
-    for wanted in order:
-        same_style = [c for c in candidates if c.style == wanted]
-        if same_style:
-            chosen = match_weight((c.weight for c in same_style), weight)
-            return next(c for c in same_style if c.weight == chosen)
-    return candidates[0]
