@@ -1,10 +1,13 @@
 """Checking a template before it ships: ``svgog check`` and :meth:`Renderer.check`.
 
-Problems are reported with the file and line they are on. Errors make a
-template unusable or wrong (it fails to load, names a font nobody has,
-references a file or URL that will never be fetched, declares a field no
-element uses, or fails to render its samples); warnings point at likely
-mistakes (a text field without a box, a sample that does not fit).
+Every problem is reported, with the file and line it is on, not only the
+first. Errors make a template unusable or wrong: it fails to load, an
+element misuses an ``og:`` attribute, it references a file or URL that will
+never be fetched, declares a field no element uses, or fails to render its
+samples. Warnings say where the picture will differ from the design: a font
+the renderer does not have (and what draws instead), CSS or a filter svgog
+does not apply, a text field without a box, a sample that does not fit, text
+that runs off the canvas.
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .errors import SvgogError, TemplateError
-from .styles import prop
-from .template import ALL_ATTRIBUTES, RECT, TEXT, _label_or_id
-from .xmlsafe import OG_NS, XLINK_NS, parse_svg
+from .notes import Note
+from .xmlsafe import SVG_NS, XLINK_NS, parse_svg
 
 if TYPE_CHECKING:
     from .renderer import Renderer
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["Problem", "check_template"]
 
 _URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+_LINK = f"{{{SVG_NS}}}a"
+# How far (user units) ink may cross the canvas edge before it counts as running off.
+_EDGE_SLACK = 1.0
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,12 @@ class Problem:
 
 
 def _references(element: etree._Element) -> Iterator[str]:
-    for name in ("href", f"{{{XLINK_NS}}}href"):
-        value = element.get(name)
-        if value:
-            yield value.strip()
+    """What an element will make the renderer load (a link's target is not loaded, only linked)."""
+    if element.tag != _LINK:
+        for name in ("href", f"{{{XLINK_NS}}}href"):
+            value = element.get(name)
+            if value:
+                yield value.strip()
     for name, value in element.attrib.items():
         if name not in ("href", f"{{{XLINK_NS}}}href"):
             yield from (match.strip() for match in _URL.findall(value))
@@ -71,7 +78,9 @@ def check_template(path: Path, renderer: Renderer) -> list[Problem]:
     problems: list[Problem] = []
 
     def report(level: str, line: int | None, message: str) -> None:
-        problems.append(Problem(level, label, line, message))
+        problem = Problem(level, label, line, message)
+        if problem not in problems:
+            problems.append(problem)
 
     try:
         root = parse_svg(path.read_bytes(), label)
@@ -82,42 +91,48 @@ def check_template(path: Path, renderer: Renderer) -> list[Problem]:
         report("error", exc.line, exc.message)
         return problems
 
-    names = {_label_or_id(e) for e in root.iter() if isinstance(e.tag, str) and e.tag == RECT}
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        line = element.sourceline
-        for name in element.attrib:
-            if name.startswith(f"{{{OG_NS}}}") and name[len(OG_NS) + 2 :] not in ALL_ATTRIBUTES:
-                report("error", line, f"unknown attribute og:{name[len(OG_NS) + 2 :]}")
-        for reference in _references(element):
-            if _external(reference):
-                report("error", line, f"external reference {reference[:80]!r} will not be loaded")
-        if element.tag == TEXT:
-            families = [f.strip().strip("'\"") for f in (prop(element, "font-family") or "sans-serif").split(",")]
-            if renderer.fonts.find(families) is None:
-                report("error", line, f"no registered font for font-family {', '.join(families)!r}")
-            field = _label_or_id(element)
-            boxed = element.get(f"{{{OG_NS}}}width") is not None
-            if field and not boxed and f"{field}-box" not in names and f"{field}_box" not in names:
-                report("warning", line, f"text field {field!r} has no box (og:width or a {field}-box rectangle)")
+        if isinstance(element.tag, str):
+            for reference in _references(element):
+                if _external(reference):
+                    report("error", element.sourceline, f"external reference {reference[:80]!r} will not be loaded")
 
-    if any(p.level == "error" for p in problems):
-        return problems
+    collected: list[Note] = []
     try:
-        template = renderer.load(path)
+        template = renderer.load(path, problems=collected)
     except SvgogError as exc:
+        for note in collected:
+            report(note.level, note.line, note.message)
         report("error", getattr(exc, "line", None), getattr(exc, "message", str(exc)))
         return problems
+    for note in (*collected, *template.notes):
+        report(note.level, note.line, note.message)
+    for slot in template.text_slots:
+        name = slot.field or next(iter(slot.run_fields), None)
+        if name is not None and slot.spec.width is None:
+            message = (
+                f"text field {name!r} has no box (og:width, an Inkscape text frame, or a {name}-box rectangle): "
+                "its lines are never wrapped"
+            )
+            report("warning", slot.line, message)
+
     samples = {name: field.sample for name, field in template.fields.items() if field.sample is not None}
     try:
         result = renderer.render_template(template, samples)
     except SvgogError as exc:
         report("error", None, f"rendering the sample values failed: {exc}")
         return problems
+    lines = {slot.element_id: slot.line for slot in template.text_slots}
     for fit in result.reports:
+        line = lines.get(fit.element)
         if fit.field and fit.truncated and fit.field in samples:
-            report("warning", None, f"the sample of {fit.field!r} does not fit its box (truncated)")
+            report("warning", line, f"the sample of {fit.field!r} does not fit its box (truncated)")
         if fit.missing or fit.unshaped:
-            report("warning", None, f"no font draws {''.join(fit.missing + fit.unshaped)!r} in {fit.field!r}")
+            report("warning", line, f"no font draws {''.join(fit.missing + fit.unshaped)!r} in {fit.field!r}")
+        if fit.ink is not None:
+            left, top, right, bottom = fit.ink
+            width, height = template.viewport
+            if left < -_EDGE_SLACK or top < -_EDGE_SLACK or right > width + _EDGE_SLACK or bottom > height + _EDGE_SLACK:
+                what = f"text field {fit.field!r}" if fit.field else f"text #{fit.element}" if fit.element else "a text"
+                report("warning", line, f"{what} runs off the canvas ({', '.join(fit.lines)[:60]!r})")
     return problems

@@ -22,6 +22,7 @@ from .errors import (
 from .fonts import FontRegistry
 from .images import MAX_IMAGE_BYTES, ImageResolver
 from .lint import Problem, check_template
+from .notes import Note
 from .raster import encode, layered_png
 from .resources import bundled_templates_dir
 from .template import Template
@@ -204,13 +205,23 @@ class Renderer:
                 self._templates[name] = cached
         return cached[1]
 
-    def load(self, path: PathLike, *, name: str | None = None) -> Template:
-        """Load a template file with this renderer's fonts and settings (not cached)."""
-        return Template.load(path, self.fonts, name=name, fallback_fonts=self.fallback_fonts, emoji=self.emoji)
+    def load(self, path: PathLike, *, name: str | None = None, problems: list[Note] | None = None) -> Template:
+        """Load a template file with this renderer's fonts and settings (not cached).
+
+        :param problems: Collect mistakes in single elements here instead of
+            raising at the first (see :class:`~svgog.template.Template`).
+        """
+        return Template.load(
+            path, self.fonts, name=name, fallback_fonts=self.fallback_fonts, emoji=self.emoji, problems=problems
+        )
 
     def check(self, name: str) -> list[Problem]:
         """Check a template and render its sample values: see :mod:`svgog.lint`."""
         return check_template(self._path(name), self)
+
+    def check_file(self, path: PathLike) -> list[Problem]:
+        """Check a template file (anywhere) with this renderer's fonts and settings."""
+        return check_template(Path(path), self)
 
     def render(
         self,

@@ -1,12 +1,14 @@
-"""Reading SVG presentation properties the way CSS resolves them."""
+"""Small readers of template attributes: ``og:`` attributes, lengths, ``style`` declarations.
+
+The full cascade (sheets, inheritance) is :mod:`svgog.css`.
+"""
 
 from __future__ import annotations
-
-import re
 
 from lxml import etree
 
 from .errors import TemplateError
+from .units import UNIT_NAMES, LengthError, to_user_units
 from .xmlsafe import OG_NS
 
 __all__ = ["INKSCAPE_NS", "SODIPODI_NS", "XML_NS", "element_error", "length", "og", "prop", "style_declarations"]
@@ -14,8 +16,6 @@ __all__ = ["INKSCAPE_NS", "SODIPODI_NS", "XML_NS", "element_error", "length", "o
 INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
 SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-
-_LENGTH = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt)?\s*")
 
 
 def style_declarations(element: etree._Element) -> dict[str, str]:
@@ -51,13 +51,25 @@ def element_error(message: str, template: str, element: etree._Element) -> Templ
     return TemplateError(message, template=template, element=element.get("id"), line=element.sourceline)
 
 
-def length(value: str, what: str, template: str, element: etree._Element) -> float:
-    """A length in user units (plain, ``px`` or ``pt``); anything else is a TemplateError."""
-    match = _LENGTH.fullmatch(value)
-    if not match:
-        raise element_error(f"{what} {value!r} is not a number (px or pt)", template, element)
-    number = float(match.group(1))
-    return number * 4 / 3 if match.group(2) == "pt" else number
+def length(
+    value: str,
+    what: str,
+    template: str,
+    element: etree._Element,
+    *,
+    font_size: float = 16.0,
+    percent_of: float | None = None,
+    x_height: float | None = None,
+) -> float:
+    """A length in user units, any CSS unit (see :mod:`svgog.units`); anything else is a TemplateError.
+
+    :param font_size: What ``1em`` is where the length is used.
+    :param percent_of: What ``100%`` is there (``None``: percentages are an error).
+    """
+    try:
+        return to_user_units(value, font_size=font_size, percent_of=percent_of, x_height=x_height)
+    except LengthError as exc:
+        raise element_error(f"{what} {value.strip()[:40]!r} is not a length ({UNIT_NAMES}): {exc}", template, element)
 
 
 def og(element: etree._Element, name: str) -> str | None:

@@ -26,21 +26,38 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from lxml import etree
 
-from .errors import TemplateError
+from .css import Cascade, Stylesheet
+from .datauri import decode_data_uri
+from .errors import FontError, TemplateError
 from .fonts import FontRegistry
 from .metadata import FIELD_NAME, Field, FieldSpec, TemplateInfo, read_metadata
-from .styles import INKSCAPE_NS, element_error, length, og, style_declarations
+from .notes import Note, unhonoured_features
+from .styles import INKSCAPE_NS, element_error, og, style_declarations
 from .text.draw import draw
 from .text.emoji import EmojiSet
+from .text.styled import StyledText
 from .text.typeset import FitReport, typeset
-from .textslot import TEXT, TEXT_ATTRIBUTES, TextSlot, read_text_slot, replacement_group
+from .textslot import (
+    TEXT,
+    TEXT_ATTRIBUTES,
+    TextSlot,
+    axis_aligned,
+    read_text_slot,
+    rect_box,
+    replacement_group,
+)
+from .textstyle import StyleReader
+from .units import LengthError, to_user_units
 from .xmlsafe import MAX_DOCUMENT_BYTES, OG_NS, SVG_NS, XLINK_NS, parse_svg
 
 __all__ = [
@@ -55,6 +72,8 @@ __all__ = [
 ]
 
 IMAGE = f"{{{SVG_NS}}}image"
+TSPAN = f"{{{SVG_NS}}}tspan"
+GROUP = f"{{{SVG_NS}}}g"
 PATTERN = f"{{{SVG_NS}}}pattern"
 USE = f"{{{SVG_NS}}}use"
 RECT = f"{{{SVG_NS}}}rect"
@@ -80,7 +99,13 @@ IMAGE_FITS = {"cover": "xMidYMid slice", "contain": "xMidYMid meet", "fill": "no
 ROOT_ATTRIBUTES = frozenset({"fallback-fonts"})
 ALL_ATTRIBUTES = frozenset(ATTRIBUTE_PLACEHOLDERS) | CONDITIONS | TEXT_ATTRIBUTES | ROOT_ATTRIBUTES | {"fit"}
 MAX_TEMPLATE_BYTES = MAX_DOCUMENT_BYTES
+#: The most bytes of fonts a template may embed with ``@font-face``.
+MAX_EMBEDDED_FONT_BYTES = 10 * 1024 * 1024
 _FIGMA_DUPLICATE = re.compile(r"(.+)_(\d+)")
+# Ids Inkscape gives every tspan: not names a designer chose.
+_GENERATED_TSPAN_ID = re.compile(r"tspan[-_]?\d+(?:[-_]\d+)*")
+# Variants of one template kept per process (one per set of attribute-field values).
+_VARIANTS_PER_TEMPLATE = 32
 
 
 @dataclass(frozen=True)
@@ -131,12 +156,40 @@ def _label_or_id(element: etree._Element) -> str | None:
     return None
 
 
+def _tspan_field(element: etree._Element) -> str | None:
+    """The field a ``<tspan>`` fills when it is a field of its own: a label, or an id a person chose."""
+    if element.tag != TSPAN:
+        return None
+    name = _label_or_id(element)
+    if name is None or (element.get(f"{{{INKSCAPE_NS}}}label") is None and _GENERATED_TSPAN_ID.fullmatch(name)):
+        return None
+    return name
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """The template with one set of attribute-field values applied and its styles resolved.
+
+    :ivar source: The document with those attributes set and every element's
+        style written into its ``style`` attribute (sheets emptied).
+    :ivar text_slots: The texts as that cascade sets them.
+    """
+
+    source: bytes
+    text_slots: tuple[TextSlot, ...]
+
+
 class Template:
     """A parsed template: its size, its fields and the slots to fill.
 
     Build one with :meth:`load` (from a file) or :meth:`from_bytes`. A template
     is immutable and safe to share between threads; every :meth:`fill` works
     on a fresh copy of the document.
+
+    :param problems: When given, mistakes in single elements (a bad
+        attribute on one text, a bad ``og:fit``) are appended to it as error
+        notes and those elements are left out, instead of raising at the
+        first: how ``svgog check`` reports every problem at once.
     """
 
     def __init__(
@@ -148,75 +201,92 @@ class Template:
         path: Path | None = None,
         fallback_fonts: Sequence[str] = (),
         emoji: EmojiSet | None = None,
+        problems: list[Note] | None = None,
     ) -> None:
         self.name = name
         self.path = path
         self._source = source
         self._emoji = emoji
+        self._problems = problems
         #: Hash of the file's bytes: changes whenever the template does.
         self.version = hashlib.sha256(source).hexdigest()
         root = parse_svg(source, self._label)
-        self.width, self.height = self._size(root)
-        _check_og_attributes(root, self._label)
+        self.width, self.height, self.viewport = self._size(root)
+        for error in og_attribute_errors(root, self._label):
+            with self._collecting():
+                raise error
         self.info: TemplateInfo = read_metadata(root, self._label)
-        own_fallbacks = [f.strip().strip("'\"") for f in (og(root, "fallback-fonts") or "").split(",") if f.strip()]
-        for family in own_fallbacks:
-            if fonts.find(family) is None:
-                raise element_error(
-                    f"og:fallback-fonts names {family!r}, which no registered font has", self._label, root
-                )
-        fallbacks = [*own_fallbacks, *fallback_fonts, *fonts.fallback_families()]
+        sheet = Stylesheet(root)
+        notes: list[Note] = [Note("warning", p.line, p.message) for p in sheet.problems]
+        #: The fonts the template's texts may use: the renderer's, and its own ``@font-face`` fonts.
+        self.fonts = self._embedded_fonts(sheet, fonts, notes)
+        own_fallbacks = []
+        for family in (f.strip().strip("'\"") for f in (og(root, "fallback-fonts") or "").split(",")):
+            if not family:
+                continue
+            if self.fonts.find(family) is None:
+                message = f"og:fallback-fonts names {family!r}, which no registered font has: left out of the chain"
+                notes.append(Note("warning", root.sourceline, message))
+            else:
+                own_fallbacks.append(family)
+        self._fallbacks = (*own_fallbacks, *fallback_fonts, *self.fonts.fallback_families())
 
         elements = list(root.iter())
+        self._elements_count = len(elements)
+        reader = self._reader(Cascade(root, sheet))
         names = self._placeholder_names(elements)
-        guides = self._guides(elements)
-        text_slots: list[TextSlot] = []
+        guides = self._guides(elements, reader)
+        run_fields = {i: run for i, e in enumerate(elements) if (run := _tspan_field(e)) is not None}
         image_slots: list[ImageSlot] = []
         attribute_slots: list[AttributeSlot] = []
         conditions: list[Condition] = []
+        texts: list[tuple[int, str | None, tuple[float, float, float, float] | None]] = []
         for index, element in enumerate(elements):
             if not isinstance(element.tag, str):
                 continue
-            field = names.get(index)
-            if element.tag == TEXT:
-                text_slots.append(
-                    read_text_slot(
-                        element,
-                        fonts,
-                        fallbacks,
-                        label=self._label,
-                        field=field,
-                        emoji=emoji,
-                        index=index,
-                        guide=guides[own][1] if (own := _label_or_id(element)) in guides else None,
-                    )
-                )
-            elif field is not None:
-                target = self._image_target(element, elements)
-                if target is not None:
-                    fit = og(element, "fit") or og(elements[target], "fit")
-                    if fit is not None and fit not in IMAGE_FITS:
-                        raise element_error(
-                            f"og:fit {fit!r} is not one of {', '.join(IMAGE_FITS)}", self._label, element
+            with self._collecting():
+                field = names.get(index)
+                if element.tag == TEXT:
+                    own = _label_or_id(element) or field
+                    inside = set(element.iter())
+                    named_runs = [name for i, name in run_fields.items() if elements[i] in inside]
+                    if named_runs:
+                        field = None  # a text with fields in its runs is not a field itself
+                    box_name = own if own in guides else next((r for r in named_runs if r in guides), None)
+                    texts.append((index, field, guides[box_name][1] if box_name is not None else None))
+                elif field is not None:
+                    target = self._image_target(element, elements)
+                    if target is not None:
+                        fit = og(element, "fit") or og(elements[target], "fit")
+                        if fit is not None and fit not in IMAGE_FITS:
+                            raise element_error(
+                                f"og:fit {fit!r} is not one of {', '.join(IMAGE_FITS)}", self._label, element
+                            )
+                        shape = index if element.tag in _SHAPE_BOXES else None
+                        image_slots.append(ImageSlot(field, target, fit, element.sourceline, shape))
+                for attribute in ATTRIBUTE_PLACEHOLDERS:
+                    source_field = og(element, attribute)
+                    if source_field is not None:
+                        self._check_field_name(source_field, f"og:{attribute}", element)
+                        attribute_slots.append(AttributeSlot(source_field, index, attribute, element.sourceline))
+                for condition in CONDITIONS:
+                    expression = og(element, condition)
+                    if expression is not None:
+                        field_name, sep, value = expression.partition("=")
+                        field_name = field_name.strip()
+                        self._check_field_name(field_name, f"og:{condition}", element)
+                        conditions.append(
+                            Condition(
+                                field_name,
+                                index,
+                                value.strip() if sep else None,
+                                condition == "unless",
+                                element.sourceline,
+                            )
                         )
-                    shape = index if element.tag in _SHAPE_BOXES else None
-                    image_slots.append(ImageSlot(field, target, fit, element.sourceline, shape))
-            for attribute in ATTRIBUTE_PLACEHOLDERS:
-                source_field = og(element, attribute)
-                if source_field is not None:
-                    self._check_field_name(source_field, f"og:{attribute}", element)
-                    attribute_slots.append(AttributeSlot(source_field, index, attribute, element.sourceline))
-            for condition in CONDITIONS:
-                expression = og(element, condition)
-                if expression is not None:
-                    field_name, sep, value = expression.partition("=")
-                    field_name = field_name.strip()
-                    self._check_field_name(field_name, f"og:{condition}", element)
-                    conditions.append(
-                        Condition(
-                            field_name, index, value.strip() if sep else None, condition == "unless", element.sourceline
-                        )
-                    )
+        self._texts = tuple(texts)
+        self._run_fields = run_fields
+        text_slots = self._read_texts(elements, reader)
         # Guide rectangles are removed from every rendering.
         self._guide_indexes = tuple(index for index, _ in guides.values())
         #: Every <text> element, in document order.
@@ -230,9 +300,19 @@ class Template:
             for slot in image_slots
         }
         self.fields: Mapping[str, Field] = self._collect_fields()
+        self._declared_defaults = {spec.name: spec.default for spec in self.info.fields if spec.default is not None}
         self._static_count = self._static_prefix(root, elements)
         # Fields whose values change elements other than texts and images.
         self._layer_fields = tuple(sorted({a.field for a in attribute_slots} | {c.field for c in conditions}))
+        self._attribute_fields = tuple(sorted({a.field for a in attribute_slots}))
+        self._variants: LRUCache[tuple[tuple[str, str | None], ...], _Variant] = LRUCache(_VARIANTS_PER_TEMPLATE)
+        self._variants_lock = threading.Lock()
+        for slot in text_slots:
+            notes.extend(Note("warning", slot.line, f"{_text_name(slot)}: {text}") for text in slot.substitutions)
+        inlined = parse_svg(source, self._label)
+        Cascade(inlined).inline()
+        #: What the template asks for that svgog does not draw as a browser would (see :mod:`svgog.notes`).
+        self.notes: tuple[Note, ...] = tuple(notes) + tuple(unhonoured_features(inlined, self._label))
 
     # -- loading ---------------------------------------------------------
 
@@ -268,19 +348,116 @@ class Template:
         """The template's description from its metadata, or its ``<title>``."""
         return self.info.description
 
-    def _size(self, root: etree._Element) -> tuple[int, int]:
-        width, height = root.get("width"), root.get("height")
+    def _size(self, root: etree._Element) -> tuple[int, int, tuple[float, float]]:
+        """The output size in pixels, and the viewport in user units (for percentages).
+
+        ``width`` and ``height`` may be in any CSS unit (Inkscape's default
+        document is in millimetres); a percentage, or none, means the
+        ``viewBox``'s size.
+        """
         view_box = (root.get("viewBox") or "").replace(",", " ").split()
-        if (width is None or height is None) and len(view_box) == 4:
-            width = width or view_box[2]
-            height = height or view_box[3]
-        if width is None or height is None:
-            raise TemplateError("the <svg> element needs width and height, or a viewBox", template=self._label)
-        w = length(width, "width", self._label, root)
-        h = length(height, "height", self._label, root)
+        box: tuple[float, float] | None = None
+        if len(view_box) == 4:
+            try:
+                box = (float(view_box[2]), float(view_box[3]))
+            except ValueError:
+                raise TemplateError(f"viewBox {root.get('viewBox')!r} is not four numbers", template=self._label)
+            if not (box[0] > 0 and box[1] > 0):
+                raise TemplateError("the viewBox needs a positive width and height", template=self._label)
+        sizes = []
+        for name, index in (("width", 0), ("height", 1)):
+            text = (root.get(name) or "").strip()
+            if not text or text.endswith("%") or text.lower() == "auto":
+                if box is None:
+                    raise TemplateError(
+                        f"the <svg> element needs a {name} (a length, not a percentage) or a viewBox",
+                        template=self._label,
+                    )
+                sizes.append(box[index])
+                continue
+            try:
+                sizes.append(to_user_units(text))
+            except LengthError as exc:
+                raise element_error(f"{name} {text[:40]!r}: {exc}", self._label, root) from exc
+        w, h = sizes
         if not (1 <= w <= 10000 and 1 <= h <= 10000):
-            raise TemplateError(f"size {w}x{h} is outside 1..10000", template=self._label)
-        return round(w), round(h)
+            raise TemplateError(f"size {w:g}x{h:g} is outside 1..10000", template=self._label)
+        return round(w), round(h), box if box is not None else (w, h)
+
+    def _embedded_fonts(self, sheet: Stylesheet, fonts: FontRegistry, notes: list[Note]) -> FontRegistry:
+        """The renderer's fonts, plus those the template embeds with ``@font-face`` and ``data:`` URIs."""
+        rules = [rule for rule in sheet.font_faces if rule.sources]
+        if not rules:
+            return fonts
+        registry = fonts.overlay()
+        total = 0
+        for rule in rules:
+            loaded = False
+            for url, _format in rule.sources:
+                if not url.startswith("data:"):
+                    continue
+                try:
+                    data = decode_data_uri(url, max_bytes=MAX_EMBEDDED_FONT_BYTES, strict=False)
+                except ValueError as exc:
+                    raise TemplateError(f"@font-face {rule.family!r}: {exc}", template=self._label, line=rule.line)
+                total += len(data)
+                if total > MAX_EMBEDDED_FONT_BYTES:
+                    raise TemplateError(
+                        f"@font-face fonts exceed {MAX_EMBEDDED_FONT_BYTES} bytes", template=self._label, line=rule.line
+                    )
+                try:
+                    registry.add_data(
+                        data, source=f"{self._label} @font-face {rule.family}", family=rule.family,
+                        weight=rule.weight, style=rule.style,
+                    )  # fmt: skip
+                except FontError as exc:
+                    raise TemplateError(
+                        f"@font-face {rule.family!r}: {exc.message}", template=self._label, line=rule.line
+                    ) from exc
+                loaded = True
+                break
+            if not loaded:
+                notes.append(
+                    Note(
+                        "warning",
+                        rule.line,
+                        f"@font-face {rule.family!r} is not loaded: svgog reads fonts embedded as data: URIs "
+                        "(or add the font with --fonts DIR)",
+                    )
+                )
+        return registry
+
+    @contextmanager
+    def _collecting(self) -> Iterator[None]:
+        """Record a TemplateError as an error note instead of raising it, when collecting problems."""
+        try:
+            yield
+        except TemplateError as exc:
+            if self._problems is None:
+                raise
+            self._problems.append(Note("error", exc.line, exc.message))
+
+    def _reader(self, cascade: Cascade) -> StyleReader:
+        return StyleReader(cascade, self.fonts, self._fallbacks, self._emoji, self._label, self.viewport)
+
+    def _read_texts(self, elements: list[etree._Element], reader: StyleReader) -> tuple[TextSlot, ...]:
+        """Every ``<text>`` as the reader's cascade sets it."""
+        by_id = {e.get("id"): e for e in elements if isinstance(e.tag, str) and e.get("id")}
+        slots = []
+        for index, field, guide in self._texts:
+            with self._collecting():
+                slots.append(
+                    read_text_slot(
+                        elements[index],
+                        reader,
+                        field=field,
+                        index=index,
+                        guide=guide,
+                        frames=by_id,
+                        run_field=_tspan_field,
+                    )
+                )
+        return tuple(slots)
 
     def _check_field_name(self, name: str, attribute: str, element: etree._Element) -> None:
         if not FIELD_NAME.fullmatch(name):
@@ -290,16 +467,27 @@ class Template:
     def _placeholder_names(elements: list[etree._Element]) -> dict[int, str]:
         """Field names of placeholder elements, by document index (Figma duplicates folded)."""
         names: dict[int, str] = {}
+        position = {id(element): index for index, element in enumerate(elements)}
+
+        def candidate(element: etree._Element) -> bool:
+            # Texts, images, and shapes that may be Figma image fills (a pattern).
+            if element.tag == IMAGE and any(a.tag in (DEFS, PATTERN) for a in element.iterancestors()):
+                return False  # the picture behind a pattern fill: the shape is the field
+            return element.tag in (TEXT, IMAGE) or "url(#" in (element.get("fill") or element.get("style") or "")
+
         for index, element in enumerate(elements):
             if not isinstance(element.tag, str):
                 continue
-            if element.tag == IMAGE and any(a.tag in (DEFS, PATTERN) for a in element.iterancestors()):
-                continue  # the picture behind a pattern fill: the shape is the field
-            # Texts, images, and shapes that may be Figma image fills (a pattern).
-            if element.tag in (TEXT, IMAGE) or "url(#" in (element.get("fill") or element.get("style") or ""):
+            if candidate(element):
                 name = _label_or_id(element)
                 if name is not None:
-                    names[index] = name
+                    names.setdefault(index, name)
+            elif element.tag == GROUP and (name := _label_or_id(element)) is not None:
+                # Figma puts the name of a layer with an effect on the <g filter>
+                # around it: a group holding one unnamed placeholder names it.
+                inner = [e for e in element.iter() if e is not element and isinstance(e.tag, str) and candidate(e)]
+                if len(inner) == 1 and _label_or_id(inner[0]) is None:
+                    names[position[id(inner[0])]] = name
         taken = set(names.values())
         for index, name in names.items():
             match = _FIGMA_DUPLICATE.fullmatch(name)
@@ -330,17 +518,17 @@ class Template:
             count += 1
         return count
 
-    def _guides(self, elements: list[etree._Element]) -> dict[str, tuple[int, tuple[float, float, float, float]]]:
+    def _guides(
+        self, elements: list[etree._Element], reader: StyleReader
+    ) -> dict[str, tuple[int, tuple[float, float, float, float]]]:
         """Rectangles named ``<field>-box`` (or ``_box``): the boxes of texts without ``og:width``."""
         guides = {}
         for index, element in enumerate(elements):
             name = _label_or_id(element) if element.tag == RECT else None
             if name is None or not name.endswith(("-box", "_box")):
                 continue
-            x, y, w, h = (length(element.get(a) or "0", a, self._label, element) for a in ("x", "y", "width", "height"))
-            if w <= 0 or h <= 0:
-                raise element_error("a text box rectangle needs a positive width and height", self._label, element)
-            guides[name[:-4]] = (index, (x, y, w, h))
+            with self._collecting():
+                guides[name[:-4]] = (index, rect_box(element, reader, self._label))
         return guides
 
     def _image_target(self, element: etree._Element, elements: list[etree._Element]) -> int | None:
@@ -382,6 +570,8 @@ class Template:
         for slot in self.text_slots:
             if slot.field is not None:
                 add(slot.field, "text", slot.default, slot.line)
+            for run_field in slot.run_fields:
+                add(run_field, "text", slot.run_default(run_field), slot.line)
         for image in self.image_slots:
             add(image.field, "image", None, image.line)
         for attribute in self.attribute_slots:
@@ -425,6 +615,8 @@ class Template:
         :returns: The filled SVG document and a fit report per drawn text element.
         """
         root, reports = self._fill_tree(values, images or {}, raster)
+        if not raster:
+            _strip_template_markup(root)
         return etree.tostring(root, encoding="utf-8", xml_declaration=False), reports
 
     def fill_layers(
@@ -465,10 +657,44 @@ class Template:
         rest = etree.tostring(root, encoding="utf-8", xml_declaration=False)
         return rest, reports, StaticLayer(key, static_document)
 
+    def _variant(self, values: Mapping[str, str]) -> _Variant:
+        """The template with these values' attribute fields applied and its cascade resolved (cached)."""
+        key = tuple((name, values.get(name, self.fields[name].default)) for name in self._attribute_fields)
+        with self._variants_lock:
+            found = self._variants.get(key)
+        if found is not None:
+            return found
+        root = parse_svg(self._source, self._label)
+        elements = list(root.iter())
+        for attribute in self.attribute_slots:
+            value = dict(key).get(attribute.field)
+            if value is not None:
+                _set_property(elements[attribute.index], attribute.attribute, value)
+        cascade = Cascade(root)
+        # The text slots read at load time saw the template as designed;
+        # attribute fields that change classes or styles may restyle texts.
+        changed = any(value is not None for _, value in key)
+        text_slots = self._read_texts(elements, self._reader(cascade)) if changed else self.text_slots
+        cascade.inline()
+        found = _Variant(etree.tostring(root, encoding="utf-8"), text_slots)
+        with self._variants_lock:
+            self._variants[key] = found
+        return found
+
+    def _text_value(self, slot: TextSlot, values: Mapping[str, str]) -> StyledText:
+        """What a text draws: its field's value (or declared default), else its own runs with run fields filled."""
+        declared = self._declared_defaults
+        if slot.field is not None:
+            whole = values.get(slot.field, declared.get(slot.field))
+            return slot.styled(values, whole)
+        runs = {name: values.get(name, declared.get(name)) for name in slot.run_fields}
+        return slot.styled({name: value for name, value in runs.items() if value is not None})
+
     def _fill_tree(
         self, values: Mapping[str, str], images: Mapping[str, str], raster: bool, *, texts: bool = True
     ) -> tuple[etree._Element, tuple[FitReport, ...]]:
-        root = parse_svg(self._source, self._label)
+        variant = self._variant(values)
+        root = parse_svg(variant.source, self._label)
         for child in root[: self._static_count]:
             child.set(_STATIC_MARK, "")
         elements = list(root.iter())
@@ -480,10 +706,6 @@ class Template:
             element = elements[condition.index]
             if not condition.keeps(self.effective(values, condition.field)) and element.getparent() is not None:
                 element.getparent().remove(element)
-        for attribute in self.attribute_slots:
-            value = values.get(attribute.field, self.fields[attribute.field].default)
-            if value is not None:
-                _set_property(elements[attribute.index], attribute.attribute, value)
         for image in self.image_slots:
             uri = images.get(image.field)
             element = elements[image.index]
@@ -502,21 +724,53 @@ class Template:
             if image.shape is not None:
                 _image_in_shape(elements[image.shape], element, image.fit or "cover")
         reports: list[FitReport] = []
-        for slot in self.text_slots if texts else ():
+        for slot in variant.text_slots if texts else ():
             element = elements[slot.index]
             if not _attached(element, root):
                 continue
-            text = (
-                values.get(slot.field, self.fields[slot.field].default or "")
-                if slot.field is not None
-                else slot.default
+            laid_out = typeset(
+                self._text_value(slot, values),
+                slot.spec,
+                slot.styles,
+                field=slot.field or next(iter(slot.run_fields), None),
+                substitutions=slot.substitutions,
+                element=slot.element_id,
             )
-            laid_out = typeset(text, slot.spec, slot.chain, field=slot.field)
             group = replacement_group(element)
-            draw(laid_out, group, self._emoji, stroke_width=slot.stroke_width, raster=raster)
+            draw(laid_out, group, self._emoji, raster=raster)
+            report = laid_out.report
+            if report.ink is not None:
+                report = replace(report, ink=_to_canvas(report.ink, element, root))
             element.getparent().replace(element, group)
-            reports.append(laid_out.report)
+            reports.append(report)
         return root, tuple(reports)
+
+
+def _to_canvas(
+    box: tuple[float, float, float, float], element: etree._Element, root: etree._Element
+) -> tuple[float, float, float, float] | None:
+    """A box in an element's coordinates, in the root's user units (``None`` through a rotation or skew)."""
+    left, top, right, bottom = box
+    node: etree._Element | None = element
+    while node is not None and node is not root:
+        if node.tag == f"{{{SVG_NS}}}svg":
+            return None  # a nested viewport: its own coordinates
+        scaled = axis_aligned(node.get("transform"))
+        if scaled is None:
+            return None
+        sx, sy, tx, ty = scaled
+        xs, ys = (left * sx + tx, right * sx + tx), (top * sy + ty, bottom * sy + ty)
+        left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+        node = node.getparent()
+    return left, top, right, bottom
+
+
+def _text_name(slot: TextSlot) -> str:
+    """How a note names a text: its field, else its id."""
+    name = slot.field or next(iter(slot.run_fields), None)
+    if name is not None:
+        return f"text field {name!r}"
+    return f"text #{slot.element_id}" if slot.element_id else "text"
 
 
 def _shape_box(shape: etree._Element) -> tuple[float, float, float, float] | None:
@@ -592,6 +846,21 @@ _NON_PAINTING = frozenset(
 _STATIC_MARK = f"{{{OG_NS}}}static"
 
 
+def _strip_template_markup(root: etree._Element) -> None:
+    """Remove what makes a document a template (``og:`` attributes, field declarations) from a filled one.
+
+    A filled document is a picture: its fields are filled, and reading it as
+    a template again would find declarations of fields it no longer has.
+    """
+    for block in root.findall(f"{{{SVG_NS}}}metadata/{{{OG_NS}}}template"):
+        block.getparent().remove(block)
+    prefix = f"{{{OG_NS}}}"
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            for name in [name for name in element.attrib if name.startswith(prefix)]:
+                del element.attrib[name]
+
+
 def _paints(element: etree._Element) -> bool:
     return isinstance(element.tag, str) and element.tag not in _NON_PAINTING
 
@@ -620,7 +889,8 @@ def _set_property(element: etree._Element, name: str, value: str) -> None:
     element.set(name, value)
 
 
-def _check_og_attributes(root: etree._Element, label: str) -> None:
+def og_attribute_errors(root: etree._Element, label: str) -> Iterator[TemplateError]:
+    """Every misused attribute in the svgog namespace: unknown, or on the wrong element."""
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -630,8 +900,8 @@ def _check_og_attributes(root: etree._Element, label: str) -> None:
             local = name[len(OG_NS) + 2 :]
             if local not in ALL_ATTRIBUTES:
                 known = ", ".join(f"og:{a}" for a in sorted(ALL_ATTRIBUTES))
-                raise element_error(f"unknown attribute og:{local} (known: {known})", label, element)
-            if local in ROOT_ATTRIBUTES and element is not root:
-                raise element_error(f"og:{local} belongs on the root <svg> element", label, element)
-            if local in TEXT_ATTRIBUTES and local != "fit" and element.tag != TEXT:
-                raise element_error(f"og:{local} belongs on a <text> element", label, element)
+                yield element_error(f"unknown attribute og:{local} (known: {known})", label, element)
+            elif local in ROOT_ATTRIBUTES and element is not root:
+                yield element_error(f"og:{local} belongs on the root <svg> element", label, element)
+            elif local in TEXT_ATTRIBUTES and local != "fit" and element.tag != TEXT:
+                yield element_error(f"og:{local} belongs on a <text> element", label, element)

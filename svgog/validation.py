@@ -4,9 +4,10 @@ Values come from callers and, through the Flask layer, from anyone on the
 internet. A value is accepted only if it is text (numbers are turned into
 text), no longer than the renderer's limit, and free of characters XML cannot
 hold or that have no business in a title (control characters, lone
-surrogates, non-characters). Accepted values are normalized: line ends become
-``"\\n"``, tabs become spaces, and the text is NFC-composed so that a base
-letter plus a combining accent uses the font's precomposed glyph.
+surrogates, non-characters). Accepted values are normalized: line ends and
+the separators U+2028 and U+2029 become ``"\\n"``, tabs become spaces, and
+the text is NFC-composed so that a base letter plus a combining accent uses
+the font's precomposed glyph.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ def normalize_value(value: object, *, template: str, field: str, max_length: int
             template=template,
             field=field,
         )
+    # Line and paragraph separators (U+2028, U+2029: what Figma's shift-enter
+    # types) are line breaks, like "\n".
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     return unicodedata.normalize("NFC", text)
 
 

@@ -88,8 +88,11 @@ def test_check_reports_problems_with_file_and_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{bad}:2: error: external reference 'https://example.com/logo.png'" in result.output
     assert f"{bad}:3: error: unknown attribute og:widht" in result.output
-    assert f"{bad}:3: error: no registered font for font-family 'Papyrus'" in result.output
+    assert f'{bad}:3: warning: text field \'title\': font-family "Papyrus": "Papyrus" is not registered' in result.output
+    assert "drawn with Inter; add the font (svgog --fonts DIR" in result.output
     assert f"{bad}:3: warning: text field 'title' has no box" in result.output
+    assert f"{bad}:3: warning: text field 'title' runs off the canvas" in result.output
+    assert result.output.count("error:") == 2  # every problem, and only the real errors as errors
 
 
 def test_check_renders_samples_and_passes_good_templates(tmp_path: Path) -> None:

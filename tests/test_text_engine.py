@@ -14,7 +14,7 @@ from svgog import FontRegistry, Renderer, UnsupportedText
 from svgog.fonts import FontFace
 from svgog.template import Template
 from svgog.text import shaping
-from svgog.text.breaking import balanced_lines, fit, line_text
+from svgog.text.breaking import balanced_lines, chars, fit, line_text
 from svgog.text.runs import FontChain, Measurer
 from svgog.text.segment import atoms
 from svgog.text.shaping import shape_harfbuzz
@@ -143,9 +143,11 @@ def test_text_transform_and_letter_spacing() -> None:
     capital = text_template('og:width="600" text-transform="capitalize"')
     assert report(capital, "hello wide world").lines == ("Hello Wide World",)
     plain, spaced = text_template('og:width="600"'), text_template('og:width="600" letter-spacing="5"')
-    narrow = Measurer(plain.text_slots[0].chain).at(40)("abcd")
-    wide = Measurer(spaced.text_slots[0].chain).at(40, 5)("abcd")
+    narrow = Measurer(plain.text_slots[0].styles).at(40)("abcd")
+    wide = Measurer(spaced.text_slots[0].styles).at(40)("abcd")
     assert wide == pytest.approx(narrow + 4 * 5)
+    # Pixel spacing shrinks with a shrunk text, so its words never run together.
+    assert Measurer(spaced.text_slots[0].styles).at(20, 0.5)("abcd") == pytest.approx(narrow / 2 + 4 * 2.5)
 
 
 def test_balanced_wrapping_evens_lines() -> None:
@@ -190,8 +192,8 @@ def test_balance_leaves_no_orphan_when_an_alternative_exists(title: str, width: 
 
 def test_balance_keeps_the_line_count() -> None:
     items = atoms("aa bb cc dd ee ff")
-    assert len(balanced_lines(items, 8, len, 2) or []) == 2
-    assert balanced_lines(items, 2, len, 2) is None  # cannot fit in two lines
+    assert len(balanced_lines(items, 8, chars, 2) or []) == 2
+    assert balanced_lines(items, 2, chars, 2) is None  # cannot fit in two lines
 
 
 def test_fallback_chain_order() -> None:
@@ -204,13 +206,18 @@ def test_fallback_chain_order() -> None:
     assert names[:3] == ["Inter", "Noto Sans Arabic", "Noto Sans CJK JP"]  # configured, added, bundled
 
 
-def test_unknown_fallback_families_are_errors() -> None:
-    from svgog import FontError, TemplateError
+def test_unknown_fallback_families() -> None:
+    from svgog import FontError
 
+    # The renderer's own settings are the caller's to fix: an error.
     with pytest.raises(FontError, match="Comic"):
         Renderer(fallback_fonts=["Comic Sans"])
-    with pytest.raises(TemplateError, match="Comic"):
-        text_template("", root='og:fallback-fonts="Comic Sans"')
+    # A design names fonts it cannot know the renderer lacks: left out, and said so.
+    template = text_template("", root='og:fallback-fonts="Comic Sans, Noto Sans Arabic"')
+    assert [note.message for note in template.notes if "Comic" in note.message] == [
+        "og:fallback-fonts names 'Comic Sans', which no registered font has: left out of the chain"
+    ]
+    assert "Noto Sans Arabic" in [face.info.family for face in template.text_slots[0].chain.faces]
 
 
 def test_missing_characters_are_reported_and_logged(caplog: pytest.LogCaptureFixture) -> None:

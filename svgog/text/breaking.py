@@ -1,31 +1,52 @@
 """Line breaking, balancing and truncation as pure functions over a measurer.
 
-A *measurer* returns the width of a string in whatever unit the box width is
-given in. It must be additive at break opportunities: the width of
-``"a b"`` is the width of ``"a"`` plus ``" "`` plus ``"b"`` (true for the
-font measurers svgog builds, where spacing is not kerned). Nothing here knows
-about fonts, so the doctests use ``len``: every character one unit wide.
+A *measurer* returns the width of a stretch of the text in whatever unit the
+box width is given in: ``measure(text, start)``, where ``start`` is where the
+stretch begins in the text being broken, so that a text whose runs have
+different styles is measured run by run (see :class:`svgog.text.runs.Measurer`).
+It must be additive at break opportunities: the width of ``"a b"`` is the
+width of ``"a"`` plus ``" "`` plus ``"b"`` (true for the font measurers svgog
+builds, where spacing is not kerned). Nothing here knows about fonts, so the
+doctests use :func:`chars`: every character one unit wide.
 
->>> fit("The quick brown fox jumps over the lazy dog", 15, len)
-Fitted(lines=('The quick brown', 'fox jumps over', 'the lazy dog'), truncated=False)
->>> fit("The quick brown fox jumps over the lazy dog", 15, len, max_lines=2)
-Fitted(lines=('The quick brown', 'fox jumps over…'), truncated=True)
->>> fit("The quick brown fox jumps over the lazy dog", 30, len, balance=True).lines
+Every line produced is a stretch of the text (after white space is collapsed,
+as :meth:`svgog.text.styled.StyledText.normalized` does), except that a
+truncated line ends in the ellipsis; :class:`Fitted` says where each starts.
+
+>>> fit("The quick brown fox jumps over the lazy dog", 15, chars).lines
+('The quick brown', 'fox jumps over', 'the lazy dog')
+>>> fit("The quick brown fox jumps over the lazy dog", 15, chars, max_lines=2)
+Fitted(lines=('The quick brown', 'fox jumps over…'), truncated=True, starts=(0, 16))
+>>> fit("The quick brown fox jumps over the lazy dog", 30, chars, balance=True).lines
 ('The quick brown fox', 'jumps over the lazy dog')
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
 
 import regex
 
 from .segment import Atom, atoms, clusters
 
-__all__ = ["Fitted", "Measure", "balanced_lines", "ellipsize", "fit", "line_text", "split_word", "wrap", "wrap_atoms"]
+__all__ = [
+    "Fitted", "Measure", "balanced_lines", "chars", "ellipsize", "fit", "line_text", "split_word", "wrap",
+    "wrap_atoms",
+]  # fmt: skip
 
-Measure = Callable[[str], float]
+
+class Measure(Protocol):
+    """The width of ``text``, which starts at ``start`` in the text being broken."""
+
+    def __call__(self, text: str, start: int = 0, /) -> float: ...
+
+
+def chars(text: str, start: int = 0) -> float:
+    """A measure for examples: every character one unit wide."""
+    return float(len(text))
+
+
 Line = list[Atom]
 
 # A run of characters followed by the hyphens, dashes or slashes that end it.
@@ -38,10 +59,14 @@ _BALANCE_LIMIT = 400
 
 
 class Fitted(NamedTuple):
-    """The lines a text was broken into, and whether an ellipsis cut it short."""
+    """The lines a text was broken into, and whether an ellipsis cut it short.
+
+    :ivar starts: Where each line starts in the text.
+    """
 
     lines: tuple[str, ...]
     truncated: bool
+    starts: tuple[int, ...] = ()
 
 
 def line_text(line: Sequence[Atom]) -> str:
@@ -51,35 +76,39 @@ def line_text(line: Sequence[Atom]) -> str:
     return "".join(atom.text + atom.glue for atom in line[:-1]) + line[-1].text
 
 
-def split_word(word: str, max_width: float, measure: Measure) -> list[str]:
+def split_word(word: str, max_width: float, measure: Measure, start: int = 0) -> list[str]:
     """Break one piece that is wider than ``max_width`` into pieces that fit.
 
     Pieces end after hyphens and slashes where possible, otherwise between
     grapheme clusters. A single cluster wider than the box becomes a piece of its
     own (nothing narrower exists).
 
-    >>> split_word("state-of-the-art", 9, len)
+    >>> split_word("state-of-the-art", 9, chars)
     ['state-of-', 'the-art']
-    >>> split_word("abcdefghij", 4, len)
+    >>> split_word("abcdefghij", 4, chars)
     ['abcd', 'efgh', 'ij']
     """
     # Widths add up piece by piece (the measurer is additive where text
     # breaks), so a long hostile "word" costs linear time, not quadratic.
     pieces: list[str] = []
     current, current_width = "", 0.0
+    position = start
     for chunk in _SOFT_BREAK.findall(word):
-        chunk_width = measure(chunk)
+        chunk_width = measure(chunk, position)
         if current_width + chunk_width <= max_width:
             current, current_width = current + chunk, current_width + chunk_width
+            position += len(chunk)
             continue
         if current:
             pieces.append(current)
             current, current_width = "", 0.0
         if chunk_width <= max_width:
             current, current_width = chunk, chunk_width
+            position += len(chunk)
             continue
         for cluster in clusters(chunk):
-            cluster_width = measure(cluster)
+            cluster_width = measure(cluster, position)
+            position += len(cluster)
             if current and current_width + cluster_width > max_width:
                 pieces.append(current)
                 current, current_width = cluster, cluster_width
@@ -104,9 +133,10 @@ def wrap_atoms(
     line: Line = []
     width = 0.0
     for atom in items:
-        atom_width = measure(atom.text)
+        atom_width = measure(atom.text, atom.start)
         if line:
-            extended = width + measure(line[-1].glue) + atom_width
+            glue = line[-1]
+            extended = width + measure(glue.glue, glue.start + len(glue.text)) + atom_width
             if extended <= max_width:
                 line.append(atom)
                 width = extended
@@ -117,12 +147,14 @@ def wrap_atoms(
         if atom_width <= max_width:
             line, width = [atom], atom_width
             continue
-        *full, last = split_word(atom.text, max_width, measure)
+        *full, last = split_word(atom.text, max_width, measure, atom.start)
+        position = atom.start
         for piece in full:
-            lines.append([Atom(piece, "")])
+            lines.append([Atom(piece, "", position)])
+            position += len(piece)
             if limit is not None and len(lines) >= limit:
                 return lines
-        line, width = [Atom(last, atom.glue)], measure(last)
+        line, width = [Atom(last, atom.glue, position)], measure(last, position)
     if line:
         lines.append(line)
     return lines
@@ -134,11 +166,11 @@ def wrap(text: str, max_width: float | None, measure: Measure, *, limit: int | N
     White space runs collapse to one space and ``"\\n"`` is a hard break. With
     ``max_width=None`` only hard breaks end lines.
 
-    >>> wrap("aa bb cc dd", 5, len)
+    >>> wrap("aa bb cc dd", 5, chars)
     ['aa bb', 'cc dd']
-    >>> wrap("one\\ntwo three", 20, len)
+    >>> wrap("one\\ntwo three", 20, chars)
     ['one', 'two three']
-    >>> wrap("", 10, len)
+    >>> wrap("", 10, chars)
     []
     """
     paragraphs = _wrap_paragraphs(text, max_width, measure, limit)
@@ -150,17 +182,20 @@ def _wrap_paragraphs(
 ) -> list[tuple[list[Atom], list[Line]]]:
     """Each paragraph's atoms and greedy lines; an empty paragraph is one empty line."""
     result: list[tuple[list[Atom], list[Line]]] = []
-    if not text.strip():
+    stripped = text.strip()
+    if not stripped:
         return result
     produced = 0
-    for paragraph in text.strip().split("\n"):
+    offset = len(text) - len(text.lstrip())
+    for paragraph in stripped.split("\n"):
         remaining = None if limit is None else limit - produced
         if remaining is not None and remaining <= 0:
             break
-        items = atoms(paragraph)
+        items = atoms(paragraph, offset)
         lines = wrap_atoms(items, max_width, measure, limit=remaining) or [[]]
         result.append((items, lines))
         produced += len(lines)
+        offset += len(paragraph) + 1
     return result
 
 
@@ -173,14 +208,14 @@ def balanced_lines(items: Sequence[Atom], max_width: float, measure: Measure, co
     on the last line when another choice avoids it. Returns ``None`` when no
     such breaking exists (for instance, when an atom is wider than the box).
 
-    >>> [line_text(l) for l in balanced_lines(atoms("aa bb cc dd ee"), 11, len, 2)]
+    >>> [line_text(l) for l in balanced_lines(atoms("aa bb cc dd ee"), 11, chars, 2)]
     ['aa bb cc', 'dd ee']
     """
     n = len(items)
     if count < 1 or n < count or n > _BALANCE_LIMIT:
         return None
-    widths = [measure(a.text) for a in items]
-    glues = [measure(a.glue) for a in items]
+    widths = [measure(a.text, a.start) for a in items]
+    glues = [measure(a.glue, a.start + len(a.text)) for a in items]
     # prefix[i]: width of atoms 0..i-1 with the glue after each of them.
     prefix = [0.0]
     for w, g in zip(widths, glues):
@@ -221,30 +256,32 @@ def balanced_lines(items: Sequence[Atom], max_width: float, measure: Measure, co
     return lines
 
 
-def ellipsize(line: str, max_width: float | None, measure: Measure, ellipsis: str = "\u2026") -> str:
+def ellipsize(
+    line: str, max_width: float | None, measure: Measure, ellipsis: str = "\u2026", start: int = 0
+) -> str:
     """End a line with ``ellipsis`` after the last whole atom that leaves room for it.
 
     When not even the first atom fits with the ellipsis, it is cut between
-    grapheme clusters.
+    grapheme clusters. ``start`` is where the line starts in the text.
 
-    >>> ellipsize("The quick brown", 12, len)
+    >>> ellipsize("The quick brown", 12, chars)
     'The quick…'
-    >>> ellipsize("Hello, world", 8, len)
+    >>> ellipsize("Hello, world", 8, chars)
     'Hello…'
-    >>> ellipsize("Extraordinary", 6, len)
+    >>> ellipsize("Extraordinary", 6, chars)
     'Extra…'
     """
     if max_width is None:
         return line.rstrip(_BEFORE_ELLIPSIS) + ellipsis
-    items = atoms(line)
+    items = atoms(line, start)
     for count in range(len(items), 0, -1):
         head = line_text(items[:count]).rstrip(_BEFORE_ELLIPSIS)
-        if head and measure(head + ellipsis) <= max_width:
+        if head and measure(head + ellipsis, start) <= max_width:
             return head + ellipsis
     first = clusters(items[0].text) if items else []
     for count in range(len(first) - 1, 0, -1):
         head = "".join(first[:count])
-        if measure(head + ellipsis) <= max_width:
+        if measure(head + ellipsis, start) <= max_width:
             return head + ellipsis
     return ellipsis
 
@@ -263,21 +300,28 @@ def fit(
     With ``balance=True``, text that fits is re-broken into the same number
     of lines with even widths (see :func:`balanced_lines`).
 
-    >>> fit("Hello world", 20, len, max_lines=1)
-    Fitted(lines=('Hello world',), truncated=False)
-    >>> fit("Hello big world", 9, len, max_lines=1)
-    Fitted(lines=('Hello…',), truncated=True)
+    >>> fit("Hello world", 20, chars, max_lines=1)
+    Fitted(lines=('Hello world',), truncated=False, starts=(0,))
+    >>> fit("Hello big world", 9, chars, max_lines=1)
+    Fitted(lines=('Hello…',), truncated=True, starts=(0,))
     """
     limit = max_lines + 1 if max_lines is not None else None
     paragraphs = _wrap_paragraphs(text, max_width, measure, limit)
     lines = [line for _, para_lines in paragraphs for line in para_lines]
     if max_lines is not None and len(lines) > max_lines:
-        kept = [line_text(line) for line in lines[:max_lines]]
-        kept[-1] = ellipsize(kept[-1], max_width, measure, ellipsis)
-        return Fitted(tuple(kept), True)
+        kept = lines[:max_lines]
+        texts = [line_text(line) for line in kept]
+        starts = [_line_start(line) for line in kept]
+        texts[-1] = ellipsize(texts[-1], max_width, measure, ellipsis, starts[-1])
+        return Fitted(tuple(texts), True, tuple(starts))
     if balance and max_width is not None:
         lines = []
         for items, greedy in paragraphs:
             even = balanced_lines(items, max_width, measure, len(greedy)) if len(greedy) > 1 else None
             lines.extend(even or greedy)
-    return Fitted(tuple(line_text(line) for line in lines), False)
+    return Fitted(tuple(line_text(line) for line in lines), False, tuple(_line_start(line) for line in lines))
+
+
+def _line_start(line: Line) -> int:
+    """Where a line starts in the text (0 for an empty line, which draws nothing)."""
+    return line[0].start if line else 0

@@ -45,10 +45,12 @@ class Atom(NamedTuple):
 
     ``glue`` is ``" "`` after a word (a space that disappears at a line end) or
     ``""`` where a line may break without a space (between CJK characters).
+    ``start`` is where the piece starts in the text being broken.
     """
 
     text: str
     glue: str
+    start: int = 0
 
 
 def clusters(text: str) -> list[str]:
@@ -87,17 +89,27 @@ def _breakable(before: str, after: str) -> bool:
     return before[-1] not in NO_LINE_END and after[0] not in NO_LINE_START
 
 
-def atoms(paragraph: str) -> list[Atom]:
-    """Split one paragraph (no ``"\\n"``) into atoms; white space collapses."""
+_WORD = regex.compile(r"\S+")
+
+
+def atoms(paragraph: str, offset: int = 0) -> list[Atom]:
+    """Split one paragraph (no ``"\\n"``) into atoms; white space collapses.
+
+    ``offset`` is where the paragraph starts in the whole text: each atom's
+    ``start`` counts from there.
+    """
     result: list[Atom] = []
-    for word in paragraph.split():
+    for match in _WORD.finditer(paragraph):
+        word = match.group()
+        position = offset + match.start()
         current = ""
         previous = ""
         for cluster in clusters(word):
             if current and _breakable(previous, cluster):
-                result.append(Atom(current, ""))
+                result.append(Atom(current, "", position))
+                position += len(current)
                 current = ""
             current += cluster
             previous = cluster
-        result.append(Atom(current, " "))
+        result.append(Atom(current, " ", position))
     return result

@@ -2,7 +2,7 @@
 
 The policy, per text element:
 
-1. Apply ``text-transform``.
+1. Apply ``text-transform`` (each run its own).
 2. If the text does not fit the box at the designed size and the fit policy
    is ``shrink``, find the largest size (in half-pixel steps, down to the
    minimum size) at which it fits: every line within the width, no more lines
@@ -19,17 +19,26 @@ as the template's own text has.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import regex
 
-from ..fonts import FontFace
 from .bidi import base_level
 from .breaking import fit, wrap
 from .emoji import ADVANCE as EMOJI_ADVANCE
 from .emoji import TOP as EMOJI_TOP
-from .runs import EMOJI, MISSING, UNSHAPED, FontChain, Measurer, VisualRun
+from .runs import (
+    EMOJI,
+    MISSING,
+    UNSHAPED,
+    FontChain,
+    Measurer,
+    VisualRun,
+    line_runs,
+    vertical_extent,
+)
+from .styled import RunStyle, StyledText
 
 __all__ = ["FitReport", "PlacedLine", "TextSpec", "Typeset", "transform_text", "typeset"]
 
@@ -41,7 +50,22 @@ SIZE_STEP = 0.5
 
 @dataclass(frozen=True)
 class TextSpec:
-    """How one text element is set, as read from its attributes."""
+    """How one text element is set, as read from its attributes.
+
+    :ivar x: Where lines are anchored (``anchor``) when the text has no box.
+    :ivar y: The first line's alphabetic baseline as designed.
+    :ivar size: The designed font size (runs may be larger or smaller: see
+        :attr:`RunStyle.scale`).
+    :ivar top: The box's top, when a rectangle or frame gives it; otherwise
+        the top of the first line as designed.
+    :ivar first_baseline: How far below the box's top the first baseline
+        sits at the designed size, when the design says.
+    :ivar line_boxes: Lay lines out as CSS and design tools do: each line is
+        ``line_height`` tall with its glyphs centred in it, so a box holds
+        ``height / line-height`` lines (boxes drawn in a design tool). Otherwise
+        a block reaches from the first line's ascender to the last one's
+        descender (``og:width`` boxes).
+    """
 
     x: float
     y: float
@@ -57,32 +81,60 @@ class TextSpec:
     min_size: float | None = None
     fit: str = "shrink"
     wrap: str = "greedy"
-    letter_spacing_px: float = 0.0
-    letter_spacing_em: float = 0.0
-    transform: str = "none"
     ellipsis: str = "\u2026"
+    top: float | None = None
+    first_baseline: float | None = None
+    line_boxes: bool = False
 
     def box(self, ascent: float, descent: float) -> tuple[float, float, float, float] | None:
-        """``(left, top, width, height)`` of the box, or ``None`` without ``og:width``.
+        """``(left, top, width, height)`` of the box, or ``None`` without a width.
 
-        ``ascent`` and ``descent`` are the primary face's, in em. The box's top
-        is the top of the first line as designed; without ``og:height`` it
-        holds the designed number of lines of the primary face, from the first
-        line's ascender to the last one's descender.
+        ``ascent`` and ``descent`` are the primary face's, in em. Unless
+        :attr:`top` is given, the box's top is the top of the first line as
+        designed; without a height it holds the designed number of lines of
+        the primary face, from the first line's ascender to the last one's
+        descender.
         """
         if self.width is None:
             return None
         left = self.x - self.width * _ALIGN_SHIFT[self.anchor]
-        top = self.y - ascent * self.size
+        top = self.top if self.top is not None else self.y - ascent * self.size
         height = self.height
         if height is None:
             lines = self.max_lines or self.default_lines
             height = (ascent + descent + (lines - 1) * self.line_height) * self.size
         return left, top, self.width, height
 
-    def spacing(self, size: float) -> float:
-        """Letter spacing in pixels at a size."""
-        return self.letter_spacing_px + self.letter_spacing_em * size
+    def block(self, lines: int, size: float, ascent: float, descent: float) -> float:
+        """The height of ``lines`` lines at ``size`` (ascent and descent in em)."""
+        if lines <= 0:
+            return 0.0
+        if self.line_boxes:
+            return lines * self.line_height * size
+        return (ascent + descent) * size + (lines - 1) * self.line_height * size
+
+    def baseline_offset(self, size: float, ascent: float, descent: float) -> float:
+        """How far below the top of a block its first baseline is."""
+        if self.line_boxes:
+            return (self.line_height - ascent - descent) * size / 2 + ascent * size
+        return ascent * size
+
+    def lead(self, size: float, ascent: float, descent: float) -> float:
+        """Where the design puts the block below the box's top, at ``size`` (it scales with the text)."""
+        if self.first_baseline is None:
+            return 0.0
+        designed = self.first_baseline - self.baseline_offset(self.size, ascent, descent)
+        return designed * size / self.size
+
+    def lines_that_fit(self, height: float, size: float, ascent: float, descent: float) -> int:
+        """How many lines fit a box ``height`` tall at ``size``."""
+        usable = height - self.lead(size, ascent, descent)
+        step = self.line_height * size
+        if self.line_boxes:
+            # Design tools write coordinates rounded to a few decimals: a
+            # box drawn n lines tall may come out a hair shorter than n lines.
+            return int(usable / step + 0.01)
+        return int((usable - (ascent + descent) * size) / step + 1e-9) + 1
 
 
 @dataclass(frozen=True)
@@ -97,6 +149,13 @@ class FitReport:
     :ivar missing: Characters no font or emoji image has; not drawn.
     :ivar unshaped: Characters of scripts that need ``svgog[shaping]``; not drawn.
     :ivar designed_size: The size in the template.
+    :ivar substitutions: Fonts the template asks for that the renderer does
+        not have or cannot honour, and what is drawn instead, one sentence each
+        (``'font-family "SF Pro Rounded" is not registered: drawn with Inter'``).
+    :ivar element: The ``id`` of the text element.
+    :ivar ink: ``(left, top, right, bottom)`` of the drawn glyphs in the
+        template's user units (``None`` when nothing is drawn, or when a
+        rotation or skew above the text makes that box meaningless).
     """
 
     field: str | None
@@ -107,6 +166,9 @@ class FitReport:
     missing: tuple[str, ...] = ()
     unshaped: tuple[str, ...] = ()
     designed_size: float = 0.0
+    substitutions: tuple[str, ...] = ()
+    element: str | None = None
+    ink: tuple[float, float, float, float] | None = None
 
     @property
     def font(self) -> str:
@@ -121,7 +183,10 @@ class FitReport:
 
 @dataclass(frozen=True)
 class PlacedLine:
-    """One line ready to draw: its runs left to right from ``x`` on ``baseline``."""
+    """One line ready to draw: its runs left to right from ``x`` on ``baseline``.
+
+    Each run's advance is :meth:`VisualRun.advance` at the typeset's size.
+    """
 
     text: str
     x: float
@@ -132,11 +197,11 @@ class PlacedLine:
 
 @dataclass(frozen=True)
 class Typeset:
-    """A text element laid out: lines, size and the box it was fitted to."""
+    """A text element laid out: lines, size, its styles and the box it was fitted to."""
 
     lines: tuple[PlacedLine, ...]
     size: float
-    spacing_em: float
+    styles: tuple[RunStyle, ...]
     box: tuple[float, float, float, float] | None
     report: FitReport
 
@@ -156,19 +221,37 @@ def transform_text(text: str, transform: str) -> str:
     return text
 
 
-def typeset(text: str, spec: TextSpec, chain: FontChain, *, field: str | None = None) -> Typeset:
-    """Fit ``text`` to ``spec`` with the faces of ``chain``."""
-    text = transform_text(text, spec.transform)
-    primary = chain.primary
-    ascent, descent, used = chain.vertical_extent(text)
+def typeset(
+    text: str | StyledText,
+    spec: TextSpec,
+    styles: Sequence[RunStyle] | FontChain,
+    *,
+    field: str | None = None,
+    substitutions: tuple[str, ...] = (),
+    element: str | None = None,
+) -> Typeset:
+    """Fit ``text`` to ``spec``: a plain string in one chain's faces, or a styled text in its styles."""
+    style_list = (RunStyle(styles),) if isinstance(styles, FontChain) else tuple(styles)
+    styled = text if isinstance(text, StyledText) else StyledText(text)
+    styled = styled.map_spans(lambda part, index: transform_text(part, style_list[index].transform)).normalized()
+    plain = styled.text
+    primary = style_list[styled.style_at(0)].chain.primary
+    ascent, descent, used = vertical_extent(styled, style_list)
     box = spec.box(primary.ascender / primary.units_per_em, -primary.descender / primary.units_per_em)
     limit = spec.max_lines or (None if spec.height is not None else spec.default_lines)
-    measurer = Measurer(chain)
+    measurer = Measurer(style_list, styled)
+
+    # Line boxes are sized by the primary face, as CSS sizes a fixed line-height.
+    box_ascent, box_descent = (
+        (primary.ascender / primary.units_per_em, -primary.descender / primary.units_per_em)
+        if spec.line_boxes
+        else (ascent, descent)
+    )
 
     def allowed(size: float) -> int | None:
         if box is None:
             return limit
-        by_height = int((box[3] - (ascent + descent) * size) / (spec.line_height * size) + 1e-9) + 1
+        by_height = spec.lines_that_fit(box[3], size, box_ascent, box_descent)
         return min(limit, by_height) if limit is not None else by_height
 
     def fits(size: float) -> bool:
@@ -178,23 +261,32 @@ def typeset(text: str, spec: TextSpec, chain: FontChain, *, field: str | None = 
             return True
         if count < 1:
             return False
-        measure = measurer.at(size, spec.spacing(size))
-        return len(wrap(text, box[2], measure, limit=count + 1)) <= count
+        measure = measurer.at(size, size / spec.size)
+        return len(wrap(plain, box[2], measure, limit=count + 1)) <= count
 
     size = spec.size
     if box is not None and spec.fit == "shrink" and not fits(size):
         size = _largest_fitting(spec.size, spec.min_size or spec.size, fits)
     count = allowed(size)
-    measure = measurer.at(size, spec.spacing(size))
     fitted = fit(
-        text,
+        plain,
         box[2] if box else None,
-        measure,
+        measurer.at(size, size / spec.size),
         max_lines=max(count, 1) if count is not None else None,
         ellipsis=spec.ellipsis,
         balance=spec.wrap == "balance",
     )
-    return _place(text, fitted.lines, fitted.truncated, size, spec, chain, box, ascent, descent, used, field)
+    report = FitReport(
+        field=field,
+        size=size,
+        lines=fitted.lines,
+        truncated=fitted.truncated,
+        fonts=tuple(face.info.full_name for face in used),
+        designed_size=spec.size,
+        substitutions=substitutions,
+        element=element,
+    )
+    return _place(styled, fitted.lines, fitted.starts, size, spec, style_list, box, box_ascent, box_descent, report)
 
 
 def _largest_fitting(size: float, minimum: float, fits: Callable[[float], bool]) -> float:
@@ -216,65 +308,69 @@ def _largest_fitting(size: float, minimum: float, fits: Callable[[float], bool])
 
 
 def _place(
-    text: str,
+    text: StyledText,
     lines: tuple[str, ...],
-    truncated: bool,
+    starts: tuple[int, ...],
     size: float,
     spec: TextSpec,
-    chain: FontChain,
+    styles: tuple[RunStyle, ...],
     box: tuple[float, float, float, float] | None,
     ascent: float,
     descent: float,
-    used: list[FontFace],
-    field: str | None,
+    report: FitReport,
 ) -> Typeset:
-    direction = base_level(text)
-    spacing_em = spec.spacing(size) / size if size else 0.0
+    direction = base_level(text.text)
+    shrink = size / spec.size if spec.size else 1.0
     step = spec.line_height * size
     if box is not None:
-        block = (ascent + descent) * size + (len(lines) - 1) * step if lines else 0.0
-        baseline = box[1] + (box[3] - block) * _VALIGN_SHIFT[spec.valign] + ascent * size
+        lead = spec.lead(size, ascent, descent)
+        free = box[3] - lead - spec.block(len(lines), size, ascent, descent)
+        baseline = box[1] + lead + free * _VALIGN_SHIFT[spec.valign] + spec.baseline_offset(size, ascent, descent)
     else:
         baseline = spec.y
     placed: list[PlacedLine] = []
+    nudge = False
     missing: set[str] = set()
     unshaped: set[str] = set()
     inks: list[tuple[float, float, float, float] | None] = []
-    for index, line in enumerate(lines):
-        runs = chain.visual_runs(line, direction, spacing_em)
+    for index, (line, start) in enumerate(zip(lines, starts)):
+        runs = line_runs(line, start, text, styles, direction, size, shrink)
         for run in runs:
             if run.piece.kind == MISSING:
                 missing.update(c for c in run.piece.text if not c.isspace())
             elif run.piece.kind == UNSHAPED:
                 unshaped.update(c for c in run.piece.text if not c.isspace())
-        # Letter spacing after the last cluster is not part of the line's extent.
-        width = sum(r.advance_em for r in runs) * size
-        if runs and spacing_em and runs[-1].piece.kind in ("face", EMOJI) and not runs[-1].piece.complex_script:
-            width -= spacing_em * size
+        # Letter spacing follows every cluster, the last one too, as browsers
+        # and design tools count it when they centre or right-align a line.
+        width = sum(r.advance(size) for r in runs)
         ink = _ink(runs, size)
         x = _line_x(width, spec, box, direction)
-        if box is not None and ink is not None:
+        # svgog's own boxes keep ink inside; a box drawn in a design tool is
+        # placed as the tool placed it, overhangs and all.
+        nudge = box is not None and not spec.line_boxes
+        if nudge and box is not None and ink is not None:
             x += _nudge(x + ink[0], x + ink[1], box[0], box[0] + box[2])
         placed.append(PlacedLine(line, x, baseline + index * step, width, tuple(runs)))
         inks.append(ink)
-    if box is not None:
-        tops = [line.baseline + ink[2] for line, ink in zip(placed, inks) if ink is not None]
-        bottoms = [line.baseline + ink[3] for line, ink in zip(placed, inks) if ink is not None]
+    if nudge and box is not None:
+        tops = [line.baseline + i[2] for line, i in zip(placed, inks) if i is not None]
+        bottoms = [line.baseline + i[3] for line, i in zip(placed, inks) if i is not None]
         if tops:
             shift = _nudge(min(tops), max(bottoms), box[1], box[1] + box[3])
             if shift:
                 placed = [replace(line, baseline=line.baseline + shift) for line in placed]
-    report = FitReport(
-        field=field,
-        size=size,
-        lines=lines,
-        truncated=truncated,
-        fonts=tuple(face.info.full_name for face in used),
-        missing=tuple(sorted(missing)),
-        unshaped=tuple(sorted(unshaped)),
-        designed_size=spec.size,
+    extents = [
+        (line.x + ink[0], line.baseline + ink[2], line.x + ink[1], line.baseline + ink[3])
+        for line, ink in zip(placed, inks)
+        if ink is not None
+    ]
+    whole = (
+        (min(e[0] for e in extents), min(e[1] for e in extents), max(e[2] for e in extents), max(e[3] for e in extents))
+        if extents
+        else None
     )
-    return Typeset(tuple(placed), size, spacing_em, box, report)
+    report = replace(report, missing=tuple(sorted(missing)), unshaped=tuple(sorted(unshaped)), ink=whole)
+    return Typeset(tuple(placed), size, styles, box, report)
 
 
 def _ink(runs: tuple[VisualRun, ...] | list[VisualRun], size: float) -> tuple[float, float, float, float] | None:
@@ -285,7 +381,7 @@ def _ink(runs: tuple[VisualRun, ...] | list[VisualRun], size: float) -> tuple[fl
     for run in runs:
         if run.glyphs is not None:
             face = run.glyphs.face
-            scale = size / face.units_per_em
+            scale = size * run.scale / face.units_per_em
             for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
                 bounds = face.outline(glyph).bounds
                 if bounds is None:
@@ -295,10 +391,11 @@ def _ink(runs: tuple[VisualRun, ...] | list[VisualRun], size: float) -> tuple[fl
                 top = min(top, -(gy + bounds[3]) * scale)
                 bottom = max(bottom, -(gy + bounds[1]) * scale)
         elif run.piece.kind == EMOJI:
-            start = x + (EMOJI_ADVANCE - 1.0) / 2 * size
-            left, right = min(left, start), max(right, start + size)
-            top, bottom = min(top, -EMOJI_TOP * size), max(bottom, (1.0 - EMOJI_TOP) * size)
-        x += run.advance_em * size
+            own = size * run.scale
+            start = x + (EMOJI_ADVANCE - 1.0) / 2 * own
+            left, right = min(left, start), max(right, start + own)
+            top, bottom = min(top, -EMOJI_TOP * own), max(bottom, (1.0 - EMOJI_TOP) * own)
+        x += run.advance(size)
     return (left, right, top, bottom) if left != float("inf") else None
 
 
