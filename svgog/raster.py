@@ -5,6 +5,9 @@ fetcher given here allows only ``data:`` URIs and files inside one directory
 (the template's own), so neither a template nor a filled value can make the
 renderer read ``/etc/passwd`` or call an internal service. Refused resources
 are left out of the picture, with a warning in the log.
+
+CairoSVG draws no SVG filter; the surface used here draws each filtered
+element alone offscreen and hands its pixels to :mod:`svgog.filters`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import math
 import os
 import struct
 import threading
@@ -24,6 +28,8 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from cachetools import LRUCache
 from fontTools.pens.basePen import BasePen
 
+from . import filters
+from .bitmaps import draw_image
 from .errors import RenderError
 from .fonts import face_by_token
 from .text.draw import GLYPHS_TAG
@@ -32,6 +38,7 @@ if TYPE_CHECKING:
     from .template import StaticLayer
 
 __all__ = [
+    "MAX_FILTER_DEPTH",
     "MAX_RESOURCE_BYTES",
     "draw",
     "encode",
@@ -162,9 +169,9 @@ def draw(
     """
     # Imported here: cairo is the slowest import and the SVG path never needs it.
     from cairosvg.parser import Tree
-    from cairosvg.surface import PNGSurface
 
     _install_glyphs()
+    png_surface = _filtering_surface()
     # ``url`` is the template's own location (never anything a caller supplies),
     # so relative hrefs resolve against the template's directory.
     base_url = (base_dir.resolve() / "template.svg").as_uri() if base_dir is not None else None
@@ -172,7 +179,7 @@ def draw(
         tree = Tree(bytestring=svg, url=base_url, unsafe=False, url_fetcher=make_url_fetcher(base_dir))
         # CairoSVG's PNGSurface draws when it is built; its finish() would
         # encode with cairo's slow PNG writer, which encode_png replaces.
-        surface_class = PNGSurface if base is None else _over(PNGSurface, base)
+        surface_class = png_surface if base is None else _over(png_surface, base)
         surface = surface_class(tree, io.BytesIO(), 96, output_width=width, output_height=height)
     except Exception as exc:  # CairoSVG raises many unrelated types; callers get one.
         raise RenderError(
@@ -196,6 +203,288 @@ def _over(png_surface: Any, base: bytes) -> Any:
             return surface, width, height
 
     return _OverBase
+
+
+#: Filtered elements inside filtered elements deeper than this are drawn without their filter.
+MAX_FILTER_DEPTH = 8
+
+_FilteringSurface: Any = None
+
+
+def _filtering_surface() -> Any:
+    """CairoSVG's PNG surface, drawing elements with a ``filter`` through :mod:`svgog.filters`."""
+    global _FilteringSurface
+    if _FilteringSurface is None:
+        from cairosvg.surface import PNGSurface
+
+        class FilteringSurface(PNGSurface):  # type: ignore[misc]
+            filter_depth = 0
+
+            def draw(self, node: Any) -> None:
+                value = node.get("filter")
+                if not value:
+                    super().draw(node)
+                else:
+                    _draw_with_filter(self, node, value, super().draw)
+
+        _FilteringSurface = FilteringSurface
+    return _FilteringSurface
+
+
+def _draw_with_filter(surface: Any, node: Any, value: str, draw: Callable[[Any], None]) -> None:
+    """Draw ``node`` with svgog's filter, or without any filter when svgog cannot draw it.
+
+    The ``filter`` attribute is taken off while CairoSVG draws the node, so its
+    own partial handling (a translation for feOffset, an operator for feBlend,
+    a painted feFlood) never applies.
+    """
+    from cairosvg.defs import parse_all_defs
+
+    if node.tag == "svg":
+        parse_all_defs(surface, node)  # a filter on the root is defined inside it
+    name = filters.filter_reference(value)
+    definition = surface.filters.get(name) if name else None
+    spec = _filter_spec(definition) if definition is not None and definition.tag == "filter" else None
+    supported = spec is not None and not filters.problems(spec) and surface.filter_depth < MAX_FILTER_DEPTH
+    del node["filter"]
+    try:
+        if not surface.stroke_and_fill or node.get("display") == "none":
+            draw(node)  # a clip path's geometry (filters do not apply there), or nothing to draw
+        elif spec is not None and supported:
+            _draw_filtered(surface, node, spec, draw)
+        else:
+            # svgog.filters.unsupported_filters reports these for the template checker.
+            log.debug("svgog: filter %r not drawn (unsupported or missing)", value)
+            draw(node)
+    finally:
+        node["filter"] = value
+
+
+def _filter_spec(definition: Any) -> filters.FilterSpec:
+    """A filter from CairoSVG's tree: attributes there already hold styles and inherited properties."""
+
+    def primitive(node: Any) -> filters.Primitive:
+        return filters.Primitive(node.tag, dict(node), tuple(primitive(child) for child in node.children))
+
+    return filters.FilterSpec(
+        definition.get("id", ""), dict(definition), tuple(primitive(child) for child in definition.children)
+    )
+
+
+def _draw_filtered(surface: Any, node: Any, spec: filters.FilterSpec, draw: Callable[[Any], None]) -> None:
+    """Draw ``node`` alone offscreen (same matrix, no filter or opacity), filter it, paint the result."""
+    import cairocffi as cairo
+    from cairosvg.helpers import transform
+
+    context = surface.context
+    parent_matrix = context.get_matrix()
+    context.save()
+    transform(surface, node.get("transform"), transform_origin=node.get("transform-origin"))
+    matrix = context.get_matrix().as_tuple()
+    context.identity_matrix()
+    # With the identity matrix, the clip's extents are in device pixels: what can be seen.
+    left, top, right, bottom = context.clip_extents()
+    context.restore()
+    bbox = _bounding_box(surface, node)
+    if bbox is None and filters.needs_bounding_box(spec):
+        bbox = _ink_box(surface, node, parent_matrix, matrix, draw)
+    placement = filters.Placement(
+        matrix=matrix,
+        bbox=bbox,
+        viewport=(surface.context_width or 0.0, surface.context_height or 0.0),
+        visible=(math.floor(left), math.floor(top), math.ceil(right), math.ceil(bottom)),
+    )
+    area = filters.work_area(spec, placement)
+    if area is None:
+        return  # nothing of it can be seen, or its filter region is empty
+    x0, y0, x1, y1 = area
+    width, height = x1 - x0, y1 - y0
+    offscreen = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
+    offscreen.set_device_offset(-x0, -y0)
+    offscreen_context = cairo.Context(offscreen)
+    offscreen_context.set_matrix(parent_matrix)
+    # Opacity applies to the filtered result, not to what is filtered.
+    opacity = node.pop("opacity", None)
+    surface.context = offscreen_context
+    surface.filter_depth += 1
+    try:
+        draw(node)
+    finally:
+        surface.context = context
+        surface.filter_depth -= 1
+        if opacity is not None:
+            node["opacity"] = opacity
+    offscreen.flush()
+    # No name holds the source here: apply() lets it go once no primitive needs it.
+    filtered = filters.apply(
+        spec, placement, area, filters.from_argb32(offscreen.get_data(), width, height, offscreen.get_stride())
+    )
+    offscreen.finish()
+    pixels = filters.to_argb32(filtered)
+    del filtered
+    image = cairo.ImageSurface.create_for_data(pixels, cairo.FORMAT_ARGB32, width, height, width * 4)
+    context.save()
+    context.identity_matrix()
+    context.set_source_surface(image, x0, y0)
+    context.paint_with_alpha(_opacity(opacity))
+    context.restore()
+    image.finish()
+
+
+def _ink_box(
+    surface: Any, node: Any, parent_matrix: Any, matrix: tuple[float, ...], draw: Callable[[Any], None]
+) -> tuple[float, float, float, float] | None:
+    """The box of what ``node`` paints, in its user space, for what has no geometric box.
+
+    CairoSVG measures a ``<text>`` only while drawing it: draw it once into a
+    recording surface and take the ink's extents (strokes included).
+    """
+    import cairocffi as cairo
+
+    recording = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, None)
+    context = surface.context
+    recorder = cairo.Context(recording)
+    recorder.set_matrix(parent_matrix)
+    opacity = node.pop("opacity", None)
+    surface.context = recorder
+    try:
+        draw(node)
+    finally:
+        surface.context = context
+        if opacity is not None:
+            node["opacity"] = opacity
+    x, y, width, height = recording.ink_extents()
+    recording.finish()
+    if width <= 0 or height <= 0:
+        return None
+    inverse = cairo.Matrix(*matrix)
+    try:
+        inverse.invert()
+    except cairo.CairoError:
+        return None
+    extents = _map_extents(inverse.as_tuple(), (x, y, width, height))
+    assert extents is not None
+    return extents[0], extents[1], extents[2] - extents[0], extents[3] - extents[1]
+
+
+def _opacity(value: str | None) -> float:
+    try:
+        opacity = float(value) if value is not None else 1.0
+    except ValueError:
+        return 1.0
+    return min(max(opacity, 0.0), 1.0)
+
+
+def _bounding_box(surface: Any, node: Any) -> tuple[float, float, float, float] | None:
+    """The node's bounding box in its own user space (children's transforms applied), as x, y, w, h."""
+    extents = _extents(surface, node, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+    if extents is None:
+        return None
+    left, top, right, bottom = extents
+    return left, top, right - left, bottom - top
+
+
+_NOT_DRAWN = frozenset(
+    {"defs", "clipPath", "filter", "linearGradient", "radialGradient", "marker", "mask", "pattern", "symbol"}
+    | {"style", "title", "desc", "metadata"}
+)
+
+
+def _extents(
+    surface: Any, node: Any, matrix: tuple[float, ...], *, referenced: bool = False
+) -> tuple[float, float, float, float] | None:
+    """The geometry's extents mapped by ``matrix`` (the node's own transform excluded).
+
+    :param referenced: The node is what a ``<use>`` draws (a ``<symbol>`` is then drawn).
+    """
+    from cairosvg.bounding_box import BOUNDING_BOX_METHODS, is_valid_bounding_box
+
+    if (node.tag in _NOT_DRAWN and not (referenced and node.tag == "symbol")) or node.get("display") == "none":
+        return None
+    if node.tag == "use":
+        return _use_extents(surface, node, matrix)
+    if node.tag == GLYPHS_TAG:
+        return _map_extents(matrix, _glyph_cells(node))
+    children = node.children
+    if node.tag in BOUNDING_BOX_METHODS and node.tag not in ("g", "a", "svg", "symbol", "marker") and not children:
+        box = BOUNDING_BOX_METHODS[node.tag](surface, node)
+        if not is_valid_bounding_box(box):
+            return None
+        return _map_extents(matrix, box)
+    if node.tag == "image":
+        from cairosvg.bounding_box import bounding_box_rect
+
+        return _map_extents(matrix, bounding_box_rect(surface, node))
+    found = None
+    for child in children:
+        box = _extents(surface, child, _child_matrix(surface, child, matrix))
+        if box is not None:
+            found = box if found is None else (
+                min(found[0], box[0]), min(found[1], box[1]), max(found[2], box[2]), max(found[3], box[3])
+            )
+    return found
+
+
+def _map_extents(
+    matrix: tuple[float, ...], box: tuple[float, float, float, float] | None
+) -> tuple[float, float, float, float] | None:
+    """The extents of an ``(x, y, width, height)`` box mapped by ``matrix``."""
+    if box is None:
+        return None
+    x, y, width, height = box
+    xx, yx, xy, yy, tx, ty = matrix
+    xs = [xx * px + xy * py + tx for px in (x, x + width) for py in (y, y + height)]
+    ys = [yx * px + yy * py + ty for px in (x, x + width) for py in (y, y + height)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _glyph_cells(node: Any) -> tuple[float, float, float, float] | None:
+    """The box of the text a glyph run belongs to, as browsers measure a ``<text>``.
+
+    Advances wide, ascender to descender tall, for the whole text (every line
+    and run), in the text's own coordinates: the object bounding box Chromium
+    gives a ``<text>`` (not the outlines' ink), so gradients and filter regions
+    in objectBoundingBox units match (see :mod:`svgog.text.draw`).
+    """
+    try:
+        x, y, width, height = (float(v) for v in node.get("box", "").split())
+    except ValueError:
+        return None
+    return (x, y, width, height) if width > 0 and height > 0 else None
+
+
+def _child_matrix(surface: Any, child: Any, matrix: tuple[float, ...]) -> tuple[float, ...]:
+    """``matrix`` followed by the child's own ``transform``."""
+    if not child.get("transform"):
+        return matrix
+    import cairocffi as cairo
+    from cairosvg.helpers import transform
+
+    context = surface.context
+    context.save()
+    context.set_matrix(cairo.Matrix(*matrix))
+    transform(surface, child.get("transform"), transform_origin=child.get("transform-origin"))
+    result = context.get_matrix().as_tuple()
+    context.restore()
+    return result
+
+
+def _use_extents(surface: Any, node: Any, matrix: tuple[float, ...]) -> tuple[float, float, float, float] | None:
+    """A ``<use>``'s extents: the referenced element's, moved by the use's x and y."""
+    from cairosvg.helpers import size
+    from cairosvg.parser import Tree
+    from cairosvg.url import parse_url
+
+    try:
+        # Not from CairoSVG's tree cache: what it hands out, it also draws.
+        href = parse_url(node.get_href()).geturl()
+        tree = Tree(url=href, url_fetcher=node.url_fetcher, parent=node, unsafe=node.unsafe)
+    except Exception:  # CairoSVG raises many types for a reference it cannot follow
+        return None
+    xx, yx, xy, yy, tx, ty = matrix
+    dx, dy = size(surface, node.get("x"), "x"), size(surface, node.get("y"), "y")
+    moved = (xx, yx, xy, yy, tx + xx * dx + xy * dy, ty + yx * dx + yy * dy)
+    return _extents(surface, tree, _child_matrix(surface, tree, moved), referenced=True)
 
 
 class _CairoPen(BasePen):
@@ -254,32 +543,37 @@ def _parse_run(node: Any) -> tuple[str, list[tuple[int, float, float]]]:
 
 
 def _draw_glyphs(surface: Any, node: Any) -> None:
-    """CairoSVG handler for ``og:glyphs``: append each glyph's cached path."""
+    """CairoSVG handler for ``og:glyphs``: append each glyph's cached path.
+
+    The glyphs go through the element's ``matrix`` (font units to the text's
+    coordinates) while the path is built; the paint that follows is in the
+    text's coordinates, so gradients in user space and stroke widths mean
+    what they mean on a ``<text>``.
+    """
+    import cairocffi
+
     token, glyphs = _parse_run(node)
     context = surface.context
+    context.save()
+    try:
+        context.transform(cairocffi.Matrix(*(float(v) for v in node.get("matrix", "1 0 0 1 0 0").split())))
+    except (ValueError, TypeError):
+        context.restore()
+        return
     for glyph, x, y in glyphs:
         context.translate(x, y)
         context.append_path(_glyph_path(token, glyph))
         context.translate(-x, -y)
+    context.restore()  # the path stays, in device space
 
 
 def _glyphs_bounding_box(surface: Any, node: Any) -> tuple[float, float, float, float] | None:
-    """The glyphs' box in the node's units, for gradients in objectBoundingBox units."""
-    token, glyphs = _parse_run(node)
-    face = face_by_token(token)
-    boxes = [
-        (x + b[0], y + b[1], x + b[2], y + b[3])
-        for glyph, x, y in glyphs
-        if (b := face.outline(face.glyph_order[glyph]).bounds) is not None
-    ]
-    if not boxes:
-        return None
-    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    return left, top, max(b[2] for b in boxes) - left, max(b[3] for b in boxes) - top
+    """The box gradients in objectBoundingBox units span: the whole text's (see :func:`_glyph_cells`)."""
+    return _glyph_cells(node)
 
 
 def _install_glyphs() -> None:
-    """Teach CairoSVG the ``og:glyphs`` element (an addition: no existing tag changes)."""
+    """Teach CairoSVG the ``og:glyphs`` element and svgog's drawing of bitmap images."""
     global _installed
     if _installed:
         return
@@ -287,6 +581,9 @@ def _install_glyphs() -> None:
 
     surface.TAGS[GLYPHS_TAG] = _draw_glyphs
     bounding_box.BOUNDING_BOX_METHODS[GLYPHS_TAG] = _glyphs_bounding_box
+    # Bitmaps drawn as browsers draw them (edges extended, decoded once); SVG images by CairoSVG.
+    cairosvg_image = surface.TAGS["image"]
+    surface.TAGS["image"] = lambda drawing, node: draw_image(drawing, node, cairosvg_image)
     _installed = True
 
 
@@ -295,23 +592,18 @@ def encode_png(image: Any) -> bytes:
 
     cairo's own writer takes ~25 ms for a 1200x630 card; this takes about two,
     with files of similar size. Rows are stored unfiltered (the smallest output
-    at fast compression levels for cards). With the ``fast`` extra (numpy and
-    isal) scanlines are built with numpy and compressed with isal; otherwise
-    with Pillow and zlib. Both give the same pixels.
+    at fast compression levels for cards); scanlines are built with numpy and
+    compressed with isal when the ``fast`` extra is installed, zlib otherwise.
     """
     width, height, stride = image.get_width(), image.get_height(), image.get_stride()
-    data = bytes(image.get_data())
-    try:
-        opaque, raw = _scanlines_numpy(data, width, height, stride)
-    except ImportError:
-        opaque, raw = _scanlines_pillow(data, width, height, stride)
+    opaque, raw = _scanlines(bytes(image.get_data()), width, height, stride)
     header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
     return b"".join(
         (b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header), _chunk(b"IDAT", _compress(raw)), _chunk(b"IEND", b""))
     )
 
 
-def _scanlines_numpy(data: bytes, width: int, height: int, stride: int) -> tuple[bool, bytes]:
+def _scanlines(data: bytes, width: int, height: int, stride: int) -> tuple[bool, bytes]:
     """PNG scanlines (filter byte 0, then RGB or RGBA) from cairo's premultiplied BGRA."""
     import numpy as np
 
@@ -334,25 +626,6 @@ def _scanlines_numpy(data: bytes, width: int, height: int, stride: int) -> tuple
             rows[..., target] = np.where(alpha > 0, np.minimum(color * 255 // safe, 255), 0)
         rows[..., 3] = pixels[..., 3]
     return opaque, raw.tobytes()
-
-
-def _scanlines_pillow(data: bytes, width: int, height: int, stride: int) -> tuple[bool, bytes]:
-    """The same scanlines with Pillow alone (slower), when numpy is not installed."""
-    from PIL import Image
-
-    opaque = stride == width * 4 and not data[3::4].strip(b"\xff")
-    if opaque:
-        picture = Image.frombuffer("RGB", (width, height), data, "raw", "BGRX", stride, 1)
-    else:
-        picture = Image.frombuffer("RGBA", (width, height), data, "raw", "BGRa", stride, 1)
-    pixels = picture.tobytes()
-    row = width * (3 if opaque else 4)
-    raw = bytearray(height * (row + 1))
-    view = memoryview(pixels)
-    for y in range(height):
-        start = y * (row + 1) + 1
-        raw[start : start + row] = view[y * row : (y + 1) * row]
-    return opaque, bytes(raw)
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
