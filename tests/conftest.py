@@ -6,12 +6,19 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from browser import Chromium, launch
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 import svgog
 from app import create_app
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    """Headless Chromium with svgog's fonts only, shared by the browser tests."""
+    yield from launch()
 
 
 @pytest.fixture(scope="session")

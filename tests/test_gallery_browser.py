@@ -1,4 +1,4 @@
-"""The gallery page in a real browser (Debian's Chromium, headless)."""
+"""The gallery page in a real browser (Debian's Chromium, headless, shared with the other browser tests)."""
 
 from __future__ import annotations
 
@@ -6,53 +6,39 @@ import shutil
 from urllib.parse import quote
 
 import pytest
+from browser import Chromium
 from helpers import OUTPUT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-def test_typing_a_title_updates_the_preview(signed_server: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(f"{signed_server}/og/")
-            section = page.locator("#template-blog")
-            png = section.locator("img.png")
-            page.wait_for_function(
-                "img => img.complete && img.naturalWidth > 0", arg=png.element_handle(), timeout=30000
-            )
-            title = section.locator("[name=title]")
-            title.fill("Typed in a real browser")
-            expected = quote("Typed in a real browser").replace("%20", "+")
-            page.wait_for_function(
-                "([img, text]) => img.src.includes(text) && img.complete && img.naturalWidth > 0",
-                arg=[png.element_handle(), expected],
-                timeout=30000,
-            )
-            size = png.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-            assert size == [1200, 630]
-            page.wait_for_function(
-                "table => table.textContent.includes('Typed in a real browser')",
-                arg=section.locator("table.report").element_handle(),
-                timeout=30000,
-            )
-            assert section.locator("svg.overlay rect").count() >= 1
-            OUTPUT.mkdir(parents=True, exist_ok=True)
-            section.screenshot(path=str(OUTPUT / "gallery-blog.png"))
-        finally:
-            browser.close()
+def test_typing_a_title_updates_the_preview(signed_server: str, chromium: Chromium) -> None:
+    page = chromium.browser.new_page(viewport={"width": 1600, "height": 1000})
+    try:
+        page.goto(f"{signed_server}/og/")
+        section = page.locator("#template-blog")
+        png = section.locator("img.png")
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=png.element_handle(), timeout=30000
+        )
+        title = section.locator("[name=title]")
+        title.fill("Typed in a real browser")
+        expected = quote("Typed in a real browser").replace("%20", "+")
+        page.wait_for_function(
+            "([img, text]) => img.src.includes(text) && img.complete && img.naturalWidth > 0",
+            arg=[png.element_handle(), expected],
+            timeout=30000,
+        )
+        size = png.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        assert size == [1200, 630]
+        page.wait_for_function(
+            "table => table.textContent.includes('Typed in a real browser')",
+            arg=section.locator("table.report").element_handle(),
+            timeout=30000,
+        )
+        assert section.locator("svg.overlay rect").count() >= 1
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        section.screenshot(path=str(OUTPUT / "gallery-blog.png"))
+    finally:
+        page.close()
 
 
 @pytest.fixture(autouse=True)
