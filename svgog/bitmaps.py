@@ -22,7 +22,9 @@ __all__ = ["draw_image", "MAX_DECODED_BYTES"]
 
 #: Decoded pictures kept per process, in bytes of pixels.
 MAX_DECODED_BYTES = 64 * 1024 * 1024
-_DECODED: LRUCache[str, Any] = LRUCache(maxsize=MAX_DECODED_BYTES, getsizeof=lambda s: s.get_stride() * s.get_height())
+_DECODED: LRUCache[str, tuple[bytearray, int, int]] = LRUCache(
+    maxsize=MAX_DECODED_BYTES, getsizeof=lambda entry: len(entry[0])
+)
 _LOCK = threading.Lock()
 _SVG_STARTS = (b"<svg", b"<?xml", b"<!DOC", b"\x1f\x8b")
 
@@ -32,28 +34,30 @@ def _is_svg(data: bytes) -> bool:
 
 
 def _decode(data: bytes) -> Any:
-    """A cairo image surface of the picture (EXIF orientation applied), decoded once per content."""
+    """A cairo image surface of the picture (EXIF orientation applied), decoded once per content.
+
+    The pixels are kept and shared; every call wraps them in a surface of its
+    own (cairo surfaces are not to be shared between threads), without copying.
+    """
     import cairocffi as cairo
     from PIL import Image, ImageOps
 
     key = hashlib.sha256(data).hexdigest()
     with _LOCK:
         found = _DECODED.get(key)
-    if found is not None:
-        return found
-    with Image.open(io.BytesIO(data)) as opened:
-        picture = ImageOps.exif_transpose(opened).convert("RGBA")
-    # cairo wants premultiplied BGRA; Pillow's "BGRa" raw mode writes exactly that.
-    raw = bytearray(picture.tobytes("raw", "BGRa"))
-    surface = cairo.ImageSurface.create_for_data(
-        raw, cairo.FORMAT_ARGB32, picture.width, picture.height, picture.width * 4
-    )
-    surface._svgog_pixels = raw  # keep the buffer alive as long as the surface
-    with _LOCK:
-        try:
-            _DECODED[key] = surface
-        except ValueError:  # larger than the whole cache: used once, not kept
-            pass
+    if found is None:
+        with Image.open(io.BytesIO(data)) as opened:
+            picture = ImageOps.exif_transpose(opened).convert("RGBA")
+        # cairo wants premultiplied BGRA; Pillow's "BGRa" raw mode writes exactly that.
+        found = (bytearray(picture.tobytes("raw", "BGRa")), picture.width, picture.height)
+        with _LOCK:
+            try:
+                _DECODED[key] = found
+            except ValueError:  # larger than the whole cache: used once, not kept
+                pass
+    pixels, width, height = found
+    surface = cairo.ImageSurface.create_for_data(pixels, cairo.FORMAT_ARGB32, width, height, width * 4)
+    surface._svgog_pixels = pixels  # the buffer lives as long as the surface, even if the cache drops it
     return surface
 
 

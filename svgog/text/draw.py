@@ -72,8 +72,10 @@ def draw(
                 face = run.glyphs.face
                 origin = (x - line.x) * face.units_per_em / own_size
                 parts = paths.setdefault((run.piece.style, face), [])
-                placed = run_glyphs.setdefault((run.piece.style, face), [])
-                placed.extend((glyph, origin + gx, gy) for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions))
+                if not raster and typeset.styles[run.piece.style].user_space:
+                    run_glyphs.setdefault((run.piece.style, face), []).extend(
+                        (glyph, origin + gx, gy) for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions)
+                    )
                 if raster:
                     glyph_id = face.glyph_id
                     for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
