@@ -6,16 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve-prod test sysdeps browser clean
+.PHONY: run serve-prod test sysdeps fonts browser clean
 
-run: sysdeps $(STAMP)
+run: sysdeps fonts $(STAMP)
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 # Production serving: gunicorn with gunicorn.conf.py (2 workers on 2 cores) on 127.0.0.1:8000.
 serve-prod: sysdeps $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
-test: sysdeps browser $(STAMP)
+test: sysdeps fonts browser $(STAMP)
 	$(BIN)/python -m pytest
 
 # CairoSVG needs the cairo C library. Installed from Debian's packages when
@@ -23,9 +23,22 @@ test: sysdeps browser $(STAMP)
 sysdeps:
 	@if ! ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcairo2; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libcairo2; \
 	  else \
 	    echo "svgog needs the cairo library: sudo apt-get install libcairo2" >&2; exit 1; \
+	  fi; \
+	fi
+
+# System fonts svgog finds through fontconfig: fc-list, Noto CJK so that
+# Chinese, Japanese and Korean titles render with no configuration, and
+# DejaVu (the system font tests choose among its faces).
+fonts:
+	@if ! command -v fc-list >/dev/null || [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
+	    || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fontconfig fonts-noto-cjk fonts-dejavu-core fonts-dejavu-extra; \
+	  else \
+	    echo "svgog finds system fonts with fontconfig; for CJK: sudo apt-get install fontconfig fonts-noto-cjk" >&2; \
 	  fi; \
 	fi
 
@@ -33,7 +46,7 @@ sysdeps:
 browser:
 	@if ! command -v chromium >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else \
 	    echo "the browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; \

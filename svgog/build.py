@@ -50,6 +50,8 @@ class BuildResult:
     rendered: int = 0
     skipped: int = 0
     failures: list[BuildFailure] = field(default_factory=list)
+    #: Records built, but not as asked: characters no font has, fonts substituted.
+    warnings: list[BuildFailure] = field(default_factory=list)
     elapsed: float = 0.0
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -88,13 +90,16 @@ def _start_worker(options: Mapping[str, Any]) -> None:
     _worker_renderer = Renderer(**options)
 
 
-def _render_one(task: tuple[str, dict[str, str], str, str]) -> tuple[str, int, int, int, str]:
-    """Render one record in a worker; returns (path, bytes, width, height, key) or raises."""
+Outcome = tuple[str, int, int, int, str, tuple[str, ...]]
+
+
+def _render_one(task: tuple[str, dict[str, str], str, str]) -> Outcome:
+    """Render one record in a worker; returns (path, bytes, width, height, key, warnings) or raises."""
     name, fields, format, path = task
     assert _worker_renderer is not None
     result = _worker_renderer.render(name, fields, format=format)
     write_atomically(Path(path), result.data)
-    return path, len(result.data), result.width, result.height, result.key
+    return path, len(result.data), result.width, result.height, result.key, result.warnings
 
 
 # -- the builder ----------------------------------------------------------------
@@ -228,8 +233,9 @@ class Builder:
                 w = by_path[outcome.source]
                 result.failures.append(BuildFailure(w.record.source, outcome.message))
                 continue
-            path, size, width, height, key = outcome
+            path, size, width, height, key, warnings = outcome
             w = by_path[path]
+            result.warnings.extend(BuildFailure(w.record.source, warning) for warning in warnings)
             manifest[w.relative] = {
                 "source": w.record.source,
                 "template": self.template,
@@ -261,7 +267,7 @@ class Builder:
             yield from pool.map(_attempt, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
 
 
-def _attempt(task: tuple[str, dict[str, str], str, str]) -> tuple[str, int, int, int, str] | BuildFailure:
+def _attempt(task: tuple[str, dict[str, str], str, str]) -> Outcome | BuildFailure:
     try:
         return _render_one(task)
     except (SvgogError, OSError) as exc:

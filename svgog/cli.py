@@ -116,6 +116,8 @@ def render(
         result = renderer.render(name, fields, format=suffix, scale=scale)
     except SvgogError as exc:
         raise click.ClickException(str(exc)) from exc
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if to_stdout:
         sys.stdout.buffer.write(result.data)
         return
@@ -127,12 +129,6 @@ def render(
             )
         if report.truncated and report.field:
             click.echo(f"note: {report.field!r} was truncated to {len(report.lines)} line(s)", err=True)
-        if report.missing:
-            click.echo(f"warning: no font has {''.join(report.missing)!r} ({report.field})", err=True)
-        if report.unshaped:
-            click.echo(
-                f"warning: {''.join(report.unshaped)!r} needs pip install 'svgog[shaping]' ({report.field})", err=True
-            )
     click.echo(f"wrote {output} ({result.width}x{result.height}, {len(result.data)} bytes)", err=True)
 
 
@@ -234,6 +230,8 @@ def build(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for failure in result.failures:
         click.echo(f"error: {failure}", err=True)
     click.echo(result.summary(), err=True)
@@ -268,6 +266,80 @@ def check(targets: tuple[str, ...], templates: tuple[Path, ...], fonts: tuple[Pa
             click.echo(f"{target}: ok")
     if errors:
         click.echo(f"{errors} error(s)", err=True)
+        sys.exit(1)
+
+
+@main.command("fonts")
+@click.option("--text", help="Show which font draws each character of TEXT.")
+@click.option("--family", default="sans-serif", show_default=True, help="The font-family the text asks for.")
+@click.option("--weight", type=click.IntRange(1, 1000), default=400, show_default=True)
+@click.option("--italic", is_flag=True, help="Ask for an italic face.")
+@click.option("--lang", help="The text's language (ja, ko, zh-CN, zh-TW…): it picks among fallback fonts.")
+@click.option("--system/--no-system", "system", default=True, show_default=True, help="Use the system's fonts.")
+@_fonts_option
+def list_fonts(
+    text: str | None,
+    family: str,
+    weight: int,
+    italic: bool,
+    lang: str | None,
+    system: bool,
+    fonts: tuple[Path, ...],
+) -> None:
+    """List the fonts svgog draws with, or which of them draws each character of --text."""
+    from .css import family_list
+    from .text.emoji import bundled_emoji
+    from .text.runs import EMOJI, FACE, INVISIBLE, FontChain
+    from .text.segment import clusters
+
+    try:
+        renderer = Renderer(fonts=fonts, system_fonts=system)
+    except SvgogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    registry = renderer.fonts
+    if text is None:
+        bundled = set(registry.bundled_families)
+        by_family: dict[str, list[str]] = {}
+        for info in registry.faces:
+            kind = "bundled" if info.family in bundled else "added"
+            by_family.setdefault(f"{kind:8} {info.family}", []).append(info.full_name)
+        for name, faces in by_family.items():
+            click.echo(f"{name}: {', '.join(faces)}")
+        if system:
+            from .systemfonts import SystemFonts
+
+            families: dict[str, list[str]] = {}
+            for font in SystemFonts.discover().fonts:
+                families.setdefault(font.family, []).append(f"{font.weight}{' ' + font.style if font.style != 'normal' else ''}")
+            for name, faces in sorted(families.items()):
+                click.echo(f"system   {name}: {', '.join(dict.fromkeys(faces))}")
+        return
+    style = "italic" if italic else "normal"
+    requested = family_list(family) or ["sans-serif"]
+    info = registry.find(requested, weight, style)
+    primary = registry.match(info.family if info else (registry.default_family or "sans-serif"), weight, style)
+    chain = FontChain(
+        [primary, *(registry.match(f, weight, style) for f in registry.fallback_families())],
+        bundled_emoji(),
+        lambda cluster: registry.fallback_face(cluster, weight, style, lang=lang),
+    )
+    missing = 0
+    for cluster in clusters(text):
+        kind, source, _ = chain.source(cluster)
+        codes = " ".join(f"U+{ord(c):04X}" for c in cluster)
+        if kind == FACE and source is not None:
+            where = "system" if source.info.path and not any(source.info.path == i.path for i in registry.faces) else "registered"
+            drawn = f"{source.info.full_name} ({where})"
+        elif kind == EMOJI:
+            drawn = "Twemoji (bundled emoji)"
+        elif kind == INVISIBLE:
+            drawn = "(nothing to draw)"
+        else:
+            drawn = "missing: no font has it"
+            missing += 1
+        click.echo(f"{cluster!r:8} {codes:24} {drawn}")
+    if missing:
+        click.echo(f"{missing} character(s) no font draws", err=True)
         sys.exit(1)
 
 

@@ -11,10 +11,10 @@ entries :meth:`svgog.fonts.FontRegistry.add_data` registers. Descriptors
 replace what the font's own tables say, as in CSS: a family, a weight (or a
 range, inside which a variable font's instances are chosen), a style, a width.
 
-Parsing is cached per process by content hash (the last
+Descriptions are cached per process by content hash (the last
 :data:`DATA_CACHE_SIZE` fonts), so templates embedding the same font share
-one decompression, one parse and, through :func:`svgog.fonts.load_face`, one
-face. Each font is at most :data:`~svgog.fontfiles.MAX_FONT_DATA_BYTES`.
+one decompression, one HarfBuzz blob (:mod:`svgog.fontsource`) and, through
+:func:`svgog.fonts.load_face`, one face. Each font is at most :data:`~svgog.fontfiles.MAX_FONT_DATA_BYTES`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,14 @@ from .errors import FontError
 from .fontfiles import MAX_FONT_DATA_BYTES, to_sfnt
 from .fontinfo import FontInfo, describe
 from .fontmatch import STYLES, nearest
+from .fontsource import data_source
 
-__all__ = ["DATA_CACHE_SIZE", "describe_data"]
+__all__ = ["DATA_CACHE_BYTES", "DATA_CACHE_SIZE", "describe_data"]
 
-#: How many fonts given as bytes stay parsed per process (by content hash), beyond those in use.
+#: How many fonts given as bytes stay described per process (by content hash).
 DATA_CACHE_SIZE = 32
+#: How many decompressed bytes those may hold in all (the most recent font is always kept).
+DATA_CACHE_BYTES = 128 * 1024 * 1024
 
 
 def describe_data(
@@ -79,12 +82,20 @@ def _describe_cached(data: bytes, source: str) -> list[tuple[FontInfo, str]]:
             _DATA_CACHE.move_to_end(digest)
             return described
     sfnt = to_sfnt(data, source)
-    described = describe(sfnt, source=source, digest=digest, data=sfnt)
+    described = describe(data_source(sfnt, digest, source), digest=digest, data=sfnt)
     with _DATA_LOCK:
         _DATA_CACHE[digest] = described
-        while len(_DATA_CACHE) > DATA_CACHE_SIZE:
+        while len(_DATA_CACHE) > DATA_CACHE_SIZE or (
+            len(_DATA_CACHE) > 1 and sum(_held(entry) for entry in _DATA_CACHE.values()) > DATA_CACHE_BYTES
+        ):
             _DATA_CACHE.popitem(last=False)
     return described
+
+
+def _held(described: list[tuple[FontInfo, str]]) -> int:
+    """The bytes a cached description holds: its font's (shared by all its faces)."""
+    data = described[0][0].data if described else None
+    return len(data) if data is not None else 0
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,14 @@
 svgog reads four containers, recognized by their first bytes rather than by
 the file name: plain OpenType/TrueType (``.ttf``, ``.otf``), collections
 (``.ttc``, ``.otc``), WOFF and WOFF2 (``.woff``, ``.woff2``: what web and
-design-tool exports carry). fontTools reads all four, but HarfBuzz reads only
-the first two, so a face from a WOFF or WOFF2 file keeps its decompressed
-("sfnt") bytes: :func:`to_sfnt`.
+design-tool exports carry). HarfBuzz reads only the first two, so WOFF and
+WOFF2 are decompressed once with fontTools (:func:`to_sfnt`) and handed to
+HarfBuzz as bytes; plain files are memory-mapped (:mod:`svgog.fontsource`).
+
+A font's table directories are checked before HarfBuzz sees it
+(:func:`table_directories`): HarfBuzz reads a damaged or cut-short font
+without complaint, as an empty font, so a font whose tables lie beyond its
+end is refused here, with a message, rather than drawn as nothing.
 
 Compressed fonts are checked before they are decompressed: their directories
 declare how large every table is, and a stream that would expand beyond that,
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Callable
 from io import BytesIO
 from typing import Literal
 
@@ -28,7 +34,16 @@ from fontTools.ttLib import TTFont
 
 from .errors import FontError
 
-__all__ = ["MAX_FONT_DATA_BYTES", "MAX_SFNT_BYTES", "MAX_FACES", "face_count", "font_format", "open_font", "to_sfnt"]
+__all__ = [
+    "MAX_FACES",
+    "MAX_FONT_DATA_BYTES",
+    "MAX_SFNT_BYTES",
+    "face_count",
+    "font_format",
+    "open_font",
+    "table_directories",
+    "to_sfnt",
+]
 
 #: The largest font a template may embed (the encoded WOFF/WOFF2/OpenType bytes).
 MAX_FONT_DATA_BYTES = 10 * 1024 * 1024
@@ -75,6 +90,62 @@ def face_count(data: bytes, source: str) -> int:
     if not 1 <= count <= MAX_FACES:
         raise FontError(f"the collection declares {count} faces (at most {MAX_FACES} are read)", path=source)
     return count
+
+
+#: What :func:`table_directories` reads: ``read(offset, length)`` returns up to ``length`` bytes there.
+Reader = Callable[[int, int], bytes]
+_TABLE_RECORD = struct.Struct(">4sIII")
+
+
+def table_directories(read: Reader, size: int, source: str) -> list[dict[str, tuple[int, int]]]:
+    """Every face's tables, ``{tag: (offset, length)}``, checked to lie inside the font.
+
+    Reads only the headers (a few hundred bytes), never the tables.
+
+    :param read: Reads bytes of the plain OpenType font or collection.
+    :param size: The font's length in bytes.
+    :raises FontError: The directory or a table is cut short, or a collection
+        holds more than :data:`MAX_FACES` faces.
+
+    >>> header = b"OTTO" + struct.pack(">HHHH", 1, 16, 0, 0) + b"name" + struct.pack(">III", 0, 28, 4)
+    >>> table_directories(lambda offset, length: (header + b"abcd")[offset : offset + length], 32, "x.otf")
+    [{'name': (28, 4)}]
+    >>> table_directories(lambda offset, length: header[offset : offset + length], 28, "x.otf")
+    Traceback (most recent call last):
+    svgog.errors.FontError: x.otf: cannot read font: its 'name' table is cut short (the file is 28 bytes)
+    """
+    header = read(0, 12)
+    kind = font_format(header, source)
+    if kind == "collection":
+        count = face_count(header, source)
+        offsets = read(12, 4 * count)
+        if len(offsets) < 4 * count:
+            raise FontError("cannot read font: the collection header is cut short", path=source)
+        starts = list(struct.unpack(f">{count}I", offsets))
+    elif kind == "sfnt":
+        starts = [0]
+    else:
+        raise FontError(f"cannot read font: a {kind.upper()} font must be decompressed first", path=source)
+    faces = []
+    for start in starts:
+        head = read(start, 12)
+        if len(head) < 12:
+            raise FontError("cannot read font: its table directory is cut short", path=source)
+        (count,) = struct.unpack(">H", head[4:6])
+        records = read(start + 12, 16 * count)
+        if len(records) < 16 * count:
+            raise FontError("cannot read font: its table directory is cut short", path=source)
+        tables = {}
+        for index in range(count):
+            raw_tag, _checksum, offset, length = _TABLE_RECORD.unpack_from(records, 16 * index)
+            tag = raw_tag.decode("latin-1")
+            if offset + length > size:
+                raise FontError(
+                    f"cannot read font: its {tag.strip()!r} table is cut short (the file is {size} bytes)", path=source
+                )
+            tables[tag] = (offset, length)
+        faces.append(tables)
+    return faces
 
 
 def open_font(data: bytes, index: int, source: str, *, lazy: bool | None = True) -> TTFont:

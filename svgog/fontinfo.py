@@ -4,24 +4,31 @@ A static face offers one family, weight, width and style. A variable font
 offers ranges: weights from its ``wght`` axis, widths (CSS ``font-stretch``
 percentages) from ``wdth``, and italic or oblique from ``ital`` or ``slnt``;
 it gives one :class:`FontInfo` per style, and :meth:`FontInfo.instance`
-turns one into the static instance at a weight and width.
+turns one into the instance at a weight and width (a location HarfBuzz draws at).
 
 Names come from the ``name`` table: the family is the typographic family
 (ID 16), else the legacy family (ID 1) without a style word that web-font
 subsetters leave in it ("Outfit Thin" is family "Outfit"); full names (ID 4)
 and PostScript names (ID 6, and those of a variable font's named instances)
 pick one face exactly.
+
+Describing a font reads only what matching needs, through HarfBuzz on the
+font's shared blob (:mod:`svgog.fontsource`): the ``name`` table, a few
+fields of ``OS/2`` and ``head``, and ``fvar``. Outlines, the character map and
+layout tables are not touched until a face is drawn with.
 """
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+import uharfbuzz as hb
 
 from .errors import FontError
-from .fontfiles import face_count, open_font
+from .fontsource import FontSource, file_source
 from .variable import (
     Axis,
     Location,
@@ -91,7 +98,7 @@ class FontInfo:
         return self.stretch_range or (self.stretch, self.stretch)
 
     def instance(self, weight: float | None = None, stretch: float | None = None) -> FontInfo:
-        """The face at a weight and width: for a variable font, the static instance there.
+        """The face at a weight and width: for a variable font, the instance (location) there.
 
         Values outside the face's ranges are clamped to them (as CSS clamps a
         variable font's weight to its ``@font-face`` range); axes other than
@@ -128,36 +135,48 @@ class FontInfo:
         )
 
 
-def _name(font: TTFont, *ids: int) -> str | None:
-    table = font.get("name")
-    if table is None:
-        return None
+def _name(face: hb.Face, *ids: int) -> str | None:
+    """The first of the ``name`` entries that is set: in English if the font has it, else in its first language."""
     for name_id in ids:
-        value = table.getDebugName(name_id)
+        value = face.get_name(name_id)
+        if not value:
+            languages = [entry.language for entry in face.list_names() if entry.name_id == name_id]
+            value = next((v for v in (face.get_name(name_id, lang) for lang in languages if lang) if v), None)
         if value and value.strip():
             return value.strip()
     return None
 
 
-def _style_of(font: TTFont) -> str:
-    os2 = font.get("OS/2")
-    if os2 is not None:
-        if os2.fsSelection & 1:
+def _table(face: hb.Face, tag: str) -> bytes:
+    """A small table's raw bytes (``OS/2``, ``head``): b"" if the font has none."""
+    return face.reference_table(tag).data
+
+
+def _u16(data: bytes, offset: int) -> int | None:
+    """A big-endian unsigned 16-bit field, or ``None`` if the table is too short for it."""
+    return struct.unpack_from(">H", data, offset)[0] if len(data) >= offset + 2 else None
+
+
+def _style_of(os2: bytes, head: bytes) -> str:
+    """Italic or oblique from ``OS/2.fsSelection`` (bits 0 and 9), else ``head.macStyle`` (bit 1)."""
+    selection = _u16(os2, 62)
+    if selection is not None:
+        if selection & 1:
             return "italic"
-        if os2.fsSelection & (1 << 9):
+        if selection & (1 << 9):
             return "oblique"
-    head = font.get("head")
-    if head is not None and head.macStyle & 2:
+    mac_style = _u16(head, 44)
+    if mac_style is not None and mac_style & 2:
         return "italic"
     return "normal"
 
 
 def _family_names(
-    font: TTFont, axes: tuple[Axis, ...], instances: tuple[NamedInstance, ...], source: str
+    face: hb.Face, axes: tuple[Axis, ...], instances: tuple[NamedInstance, ...], source: str
 ) -> tuple[str, str]:
     """The typographic family, and the legacy family (name ID 1) systems know it by."""
-    legacy = _name(font, 1)
-    typographic = _name(font, 16)
+    legacy = _name(face, 1)
+    typographic = _name(face, 16)
     if typographic:
         return typographic, legacy or typographic
     if not legacy:
@@ -167,14 +186,14 @@ def _family_names(
     # subsetters leave variable fonts. The style is ID 17, or the name of the
     # named instance at the default location.
     default = as_location({axis.tag: axis.default for axis in axes})
-    suffixes = [_name(font, 17), *(i.subfamily for i in instances if i.location == default)]
+    suffixes = [_name(face, 17), *(i.subfamily for i in instances if i.location == default)]
     for suffix in suffixes:
         if suffix and suffix.casefold() != "regular" and legacy.casefold().endswith(" " + suffix.casefold()):
             return legacy[: -len(suffix)].rstrip(), legacy
     return legacy, legacy
 
 
-def _style_entries(font: TTFont, axes: tuple[Axis, ...]) -> list[tuple[str, Location]]:
+def _style_entries(style: str, axes: tuple[Axis, ...]) -> list[tuple[str, Location]]:
     """The styles a face offers, each with the style axis value that draws it."""
     by_tag = {axis.tag: axis for axis in axes}
     ital, slnt = by_tag.get("ital"), by_tag.get("slnt")
@@ -183,30 +202,37 @@ def _style_entries(font: TTFont, axes: tuple[Axis, ...]) -> list[tuple[str, Loca
     if slnt is not None and slnt.minimum < 0 <= slnt.maximum:
         # slnt counts degrees counter-clockwise: a rightward lean is negative.
         return [("normal", (("slnt", 0.0),)), ("oblique", (("slnt", slnt.clamp(-OBLIQUE_ANGLE)),))]
-    return [(_style_of(font), ())]
+    return [(style, ())]
+
+
+# Where OS/2 keeps usWeightClass and usWidthClass (OpenType OS/2 specification).
+_OS2_WEIGHT, _OS2_WIDTH = 4, 6
 
 
 def describe(
-    raw: bytes, *, source: str, path: Path | None = None, digest: str = "", data: bytes | None = None
+    source: FontSource, *, path: Path | None = None, digest: str = "", data: bytes | None = None
 ) -> list[tuple[FontInfo, str]]:
     """Every face a font offers, each with its legacy family name (name ID 1).
 
-    :param raw: The font's bytes, in any container :mod:`svgog.fontfiles` reads.
-    :param source: The file or label errors name.
+    Only the ``name``, ``OS/2``, ``head`` and ``fvar`` tables are read.
+
+    :param source: The font, as :mod:`svgog.fontsource` opened it.
     :param path: The font file, if the font is one.
     :param digest: For a font from memory, the hash of the bytes it was given as.
     :param data: For a font from memory, its plain OpenType bytes, kept in each info.
     """
+    label = source.label
     described = []
-    for index in range(face_count(raw, source)):
-        font = open_font(raw, index, source)
+    for index in range(source.face_count):
+        face = source.face(index)
         try:
-            axes = read_axes(font)
-            instances = read_named_instances(font, axes)
-            family, legacy = _family_names(font, axes, instances, source)
-            os2 = font.get("OS/2")
-            weight = int(os2.usWeightClass) if os2 is not None else 400
-            stretch = _WIDTH_CLASSES.get(int(os2.usWidthClass), 100.0) if os2 is not None else 100.0
+            axes = read_axes(face)
+            instances = read_named_instances(face, axes, partial(_name, face))
+            family, legacy = _family_names(face, axes, instances, label)
+            os2, head = _table(face, "OS/2"), _table(face, "head")
+            weight_class, width_class = _u16(os2, _OS2_WEIGHT), _u16(os2, _OS2_WIDTH)
+            weight = weight_class if weight_class is not None else 400
+            stretch = _WIDTH_CLASSES.get(width_class, 100.0) if width_class is not None else 100.0
             weight_range = stretch_range = None
             for axis in axes:
                 if axis.tag == "wght":
@@ -220,23 +246,23 @@ def describe(
                 family=family,
                 weight=weight,
                 style="normal",
-                full_name=_name(font, 4) or family,
-                postscript_name=_name(font, 6) or "",
+                full_name=_name(face, 4) or family,
+                postscript_name=_name(face, 6) or "",
                 weight_range=weight_range,
                 stretch=stretch,
                 stretch_range=stretch_range,
                 axes=axes,
                 instances=instances,
-                source=source,
+                source=label,
                 digest=digest,
                 data=data,
             )
-            for style, pins in _style_entries(font, axes):
+            for style, pins in _style_entries(_style_of(os2, head), axes):
                 described.append((replace(base, style=style, location=pins), legacy))
         except FontError:
             raise
-        except Exception as exc:  # a malformed font can make fontTools raise almost anything
-            raise FontError(f"cannot read font: {exc or type(exc).__name__}", path=source) from exc
+        except Exception as exc:  # struct errors in a damaged table; HarfBuzz itself never raises here
+            raise FontError(f"cannot read font: {exc or type(exc).__name__}", path=label) from exc
     return described
 
 
@@ -258,9 +284,6 @@ def read_font_info(path: Path) -> list[FontInfo]:
     """Describe every face in a font file (one, or several for a collection).
 
     A variable font gives one entry per style it offers, with its ranges.
+    The file is mapped, not read: this costs its ``name`` tables.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FontError(f"cannot read font: {exc.strerror}", path=path) from exc
-    return [info for info, _legacy in describe(raw, source=str(path), path=path)]
+    return [info for info, _legacy in describe(file_source(path), path=path)]

@@ -127,8 +127,8 @@ def check_template(path: Path, renderer: Renderer) -> list[Problem]:
         line = lines.get(fit.element)
         if fit.field and fit.truncated and fit.field in samples:
             report("warning", line, f"the sample of {fit.field!r} does not fit its box (truncated)")
-        if fit.missing or fit.unshaped:
-            report("warning", line, f"no font draws {''.join(fit.missing + fit.unshaped)!r} in {fit.field!r}")
+        if fit.missing:
+            report("warning", line, f"no font draws {''.join(fit.missing)!r} in {fit.field!r}")
         if fit.ink is not None:
             left, top, right, bottom = fit.ink
             width, height = template.viewport

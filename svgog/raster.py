@@ -19,6 +19,7 @@ import math
 import os
 import struct
 import threading
+import weakref
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +32,7 @@ from fontTools.pens.basePen import BasePen
 from . import filters
 from .bitmaps import draw_image
 from .errors import RenderError
-from .fonts import face_by_token
+from .fonts import FontFace, face_by_token
 from .text.draw import GLYPHS_TAG
 
 if TYPE_CHECKING:
@@ -513,23 +514,37 @@ class _CairoPen(BasePen):
         self.context.close_path()
 
 
-_GLYPH_PATHS: dict[tuple[str, int], Any] = {}
+# Cairo paths of glyphs, per face: kept as long as the face is, at most
+# _GLYPH_PATHS_PER_FACE of them (a CJK face has 65,000 glyphs).
+_GLYPH_PATHS: weakref.WeakKeyDictionary[FontFace, dict[int, Any]] = weakref.WeakKeyDictionary()
+_GLYPH_PATHS_PER_FACE = 4096
 _GLYPH_LOCK = threading.Lock()
 _installed = False
 
 
-def _glyph_path(token: str, glyph_id: int) -> Any:
-    """A glyph's outline as a cairo path in font units, drawn once per process."""
-    key = (token, glyph_id)
-    path = _GLYPH_PATHS.get(key)
+def _glyph_paths(token: str) -> tuple[FontFace, dict[int, Any]]:
+    """The face a run's token names, and its cache of cairo paths by glyph id."""
+    face = face_by_token(token)
+    paths = _GLYPH_PATHS.get(face)
+    if paths is None:
+        with _GLYPH_LOCK:
+            paths = _GLYPH_PATHS.setdefault(face, {})
+    return face, paths
+
+
+def _glyph_path(face: FontFace, paths: dict[int, Any], glyph_id: int) -> Any:
+    """A glyph's outline as a cairo path in font units, drawn once per face."""
+    path = paths.get(glyph_id)
     if path is None:
         import cairocffi
 
         context = cairocffi.Context(cairocffi.ImageSurface(cairocffi.FORMAT_A8, 1, 1))
-        face_by_token(token).draw_glyph(glyph_id, _CairoPen(context))
+        face.draw_glyph(glyph_id, _CairoPen(context))
         path = context.copy_path()
         with _GLYPH_LOCK:
-            _GLYPH_PATHS[key] = path
+            if len(paths) >= _GLYPH_PATHS_PER_FACE:
+                paths.clear()
+            paths[glyph_id] = path
     return path
 
 
@@ -553,6 +568,7 @@ def _draw_glyphs(surface: Any, node: Any) -> None:
     import cairocffi
 
     token, glyphs = _parse_run(node)
+    face, paths = _glyph_paths(token)
     context = surface.context
     context.save()
     try:
@@ -562,7 +578,7 @@ def _draw_glyphs(surface: Any, node: Any) -> None:
         return
     for glyph, x, y in glyphs:
         context.translate(x, y)
-        context.append_path(_glyph_path(token, glyph))
+        context.append_path(_glyph_path(face, paths, glyph))
         context.translate(-x, -y)
     context.restore()  # the path stays, in device space
 

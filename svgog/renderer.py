@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
+
 from ._version import __version__
 from .errors import (
     FontError,
@@ -30,7 +32,7 @@ from .text.emoji import EmojiSet, bundled_emoji
 from .text.typeset import FitReport
 from .validation import DEFAULT_MAX_LENGTH, normalize_fields
 
-__all__ = ["FORMATS", "MAX_SCALE", "RenderJob", "RenderResult", "Renderer"]
+__all__ = ["FORMATS", "MAX_SCALE", "RenderJob", "RenderResult", "Renderer", "coverage_message"]
 
 #: The largest ``scale`` a render may ask for.
 MAX_SCALE = 4.0
@@ -66,6 +68,34 @@ class RenderResult:
     reports: tuple[FitReport, ...]
     #: The content hash of the request (template, fonts, fields, options).
     key: str = ""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per text that was not drawn as asked: characters no font has, fonts substituted."""
+        lines: list[str] = []
+        for report in self.reports:
+            what = f"field {report.field!r}" if report.field else f"text #{report.element}" if report.element else "text"
+            message = coverage_message(report)
+            if message:
+                lines.append(f"{what}: {message}")
+            lines.extend(f"{what}: {note}" for note in report.substitutions)
+        return tuple(lines)
+
+
+def coverage_message(report: FitReport) -> str | None:
+    """What a text could not draw, in one sentence with the fix, or ``None``."""
+    if report.missing:
+        shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in report.missing[:10])
+        more = f" and {len(report.missing) - 10} more" if len(report.missing) > 10 else ""
+        hint = " (Debian: apt-get install fonts-noto-cjk)" if any(_CJK.match(c) for c in report.missing) else ""
+        return (
+            f"no font has {shown}{more}: left out; install a font that has them{hint} "
+            "or add one (svgog --fonts DIR, Renderer(fonts=...))"
+        )
+    return None
+
+
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Bopomofo}]")
 
 
 @dataclass(frozen=True)
@@ -110,6 +140,9 @@ class Renderer:
     :param fallback_fonts: Family names to try, in order, for characters a
         text's own font lacks (before the other added fonts and the bundled
         fallbacks). The families must be registered, e.g. through ``fonts``.
+    :param system_fonts: For characters none of those fonts has, look among
+        the fonts installed on the system (through fontconfig), as a desktop
+        does: Noto CJK for Chinese, Japanese and Korean on a Debian server.
     :param max_length: The most characters a field value may have.
     :param strict: Raise :class:`~svgog.errors.UnsupportedText` when a text
         holds characters no font can draw, instead of leaving them out (and
@@ -133,6 +166,7 @@ class Renderer:
         fonts: PathLike | Iterable[PathLike] | None = None,
         *,
         fallback_fonts: Iterable[str] = (),
+        system_fonts: bool = True,
         max_length: int = DEFAULT_MAX_LENGTH,
         strict: bool = False,
         emoji: EmojiSet | None = None,
@@ -145,7 +179,8 @@ class Renderer:
         for directory in self.template_dirs:
             if not directory.is_dir():
                 raise TemplateError("template directory does not exist", template=directory)
-        self.fonts = FontRegistry(_as_paths(fonts))
+        self.fonts = FontRegistry(_as_paths(fonts), system_fonts=system_fonts)
+        self.system_fonts = system_fonts
         self.fallback_fonts = tuple(fallback_fonts)
         for family in self.fallback_fonts:
             if self.fonts.find(family) is None:
@@ -299,7 +334,7 @@ class Renderer:
         """
         if self._version is None:
             emoji = self.emoji.path.stat().st_mtime_ns if self.emoji is not None else 0
-            parts = (self.fonts.version, str(emoji), repr(self.fallback_fonts), __version__)
+            parts = (self.fonts.version, str(emoji), repr(self.fallback_fonts), str(self.system_fonts), __version__)
             self._version = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return self._version
 
@@ -321,19 +356,12 @@ class Renderer:
 
     def _check_coverage(self, name: str, reports: tuple[FitReport, ...]) -> None:
         for report in reports:
-            if report.unshaped:
-                message = (
-                    f"{''.join(report.unshaped)!r} needs text shaping, which requires the uharfbuzz package "
-                    "(pip install 'svgog[shaping]')"
-                )
-            elif report.missing:
-                codes = ", ".join(f"U+{ord(c):04X}" for c in report.missing[:10])
-                message = f"no font has {codes} (add a font that covers it: Renderer(fonts=...))"
-            else:
+            message = coverage_message(report)
+            if message is None:
                 continue
             if self.strict:
                 raise UnsupportedText(message, template=name, field=report.field)
-            log.warning("svgog: template %r, field %r: %s; left out", name, report.field, message)
+            log.warning("svgog: template %r, field %r: %s", name, report.field, message)
 
     def render_png(self, name: str, fields: Mapping[str, object] | None = None, /, **more: object) -> bytes:
         """Render a template to PNG bytes. See :meth:`render` for the arguments."""

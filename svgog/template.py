@@ -232,7 +232,6 @@ class Template:
         self._fallbacks = (*own_fallbacks, *fallback_fonts, *self.fonts.fallback_families())
 
         elements = list(root.iter())
-        self._elements_count = len(elements)
         reader = self._reader(Cascade(root, sheet))
         names = self._placeholder_names(elements)
         guides = self._guides(elements, reader)
@@ -285,7 +284,6 @@ class Template:
                             )
                         )
         self._texts = tuple(texts)
-        self._run_fields = run_fields
         text_slots = self._read_texts(elements, reader)
         # Guide rectangles are removed from every rendering.
         self._guide_indexes = tuple(index for index, _ in guides.values())
@@ -361,7 +359,8 @@ class Template:
             try:
                 box = (float(view_box[2]), float(view_box[3]))
             except ValueError:
-                raise TemplateError(f"viewBox {root.get('viewBox')!r} is not four numbers", template=self._label)
+                message = f"viewBox {root.get('viewBox')!r} is not four numbers"
+                raise TemplateError(message, template=self._label) from None
             if not (box[0] > 0 and box[1] > 0):
                 raise TemplateError("the viewBox needs a positive width and height", template=self._label)
         sizes = []
@@ -399,7 +398,8 @@ class Template:
                 try:
                     data = decode_data_uri(url, max_bytes=MAX_EMBEDDED_FONT_BYTES, strict=False)
                 except ValueError as exc:
-                    raise TemplateError(f"@font-face {rule.family!r}: {exc}", template=self._label, line=rule.line)
+                    message = f"@font-face {rule.family!r}: {exc}"
+                    raise TemplateError(message, template=self._label, line=rule.line) from exc
                 total += len(data)
                 if total > MAX_EMBEDDED_FONT_BYTES:
                     raise TemplateError(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .styles import SODIPODI_NS, XML_NS
+from .text.segment import collapse
 from .xmlsafe import SVG_NS
 
 __all__ = ["DesignedLine", "Segment", "read_lines"]
@@ -61,7 +62,7 @@ class DesignedLine:
     @property
     def text(self) -> str:
         """The line's characters, white space collapsed."""
-        return " ".join("".join(s.text for s in self.segments).split())
+        return collapse("".join(s.text for s in self.segments))
 
     @property
     def blank(self) -> bool:

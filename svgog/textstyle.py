@@ -35,6 +35,7 @@ _FONT_SIZES = {
     "xx-large": 32.0, "xxx-large": 48.0,
 }  # fmt: skip
 _WEIGHTS = {"normal": 400, "bold": 700}
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: ``font-stretch`` keywords in percent (CSS Fonts 4).
 _STRETCHES = {
     "ultra-condensed": 50.0, "extra-condensed": 62.5, "condensed": 75.0, "semi-condensed": 87.5, "normal": 100.0,
@@ -76,7 +77,7 @@ class StyleReader:
     viewport: tuple[float, float]
     _sizes: dict[etree._Element, float] = field(default_factory=dict)
     _weights: dict[etree._Element, int] = field(default_factory=dict)
-    _chains: dict[tuple[tuple[str, ...], int, str, float], tuple[FontChain, tuple[str, ...], bool]] = field(
+    _chains: dict[tuple[tuple[str, ...], int, str, float, str | None], tuple[FontChain, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
     _ids: dict[str | None, etree._Element] | None = None
@@ -178,11 +179,22 @@ class StyleReader:
                 pass
         raise element_error(f"font-stretch {value!r} is not a CSS font-stretch", self.label, element)
 
+    def lang(self, element: etree._Element) -> str | None:
+        """The element's language (``xml:lang`` or ``lang``, inherited), lower case: it picks
+        among fallback fonts (Simplified or Traditional Chinese, Japanese)."""
+        node: etree._Element | None = element
+        while node is not None:
+            value = node.get(_XML_LANG) or node.get("lang")
+            if value:
+                return value.strip().lower() or None
+            node = node.getparent()
+        return None
+
     def _chain(
-        self, families: tuple[str, ...], weight: int, style: str, stretch: float = 100.0
+        self, families: tuple[str, ...], weight: int, style: str, stretch: float = 100.0, lang: str | None = None
     ) -> tuple[FontChain, tuple[str, ...], bool]:
         """The font chain for a request, what was substituted, and whether an italic must be slanted."""
-        key = (families, weight, style, stretch)
+        key = (families, weight, style, stretch, lang)
         found = self._chains.get(key)
         if found is not None:
             return found
@@ -215,7 +227,11 @@ class StyleReader:
         weight_of = getattr(primary.info, "weight", weight)
         if abs(weight_of - weight) >= 200 and not _variable(primary):
             notes.append(f"{primary.info.family} has no weight {weight}: drawn at {weight_of}")
-        found = (FontChain(faces, self.emoji), tuple(notes), slanted)
+        fallback_face = getattr(self.fonts, "fallback_face", None)
+        fallback = (
+            (lambda cluster: fallback_face(cluster, weight, style, lang=lang)) if fallback_face is not None else None
+        )
+        found = (FontChain(faces, self.emoji, fallback), tuple(notes), slanted)
         self._chains[key] = found
         return found
 
@@ -231,7 +247,9 @@ class StyleReader:
         style_value = (self.cascade.value(element, "font-style") or "normal").strip().lower().split()
         style = style_value[0] if style_value and style_value[0] in ("italic", "oblique") else "normal"
         try:
-            chain, notes, slanted = self._chain(families, self.weight(element), style, self.stretch(element))
+            chain, notes, slanted = self._chain(
+                families, self.weight(element), style, self.stretch(element), self.lang(element)
+            )
         except FontError as exc:
             raise element_error(exc.message, self.label, element) from exc
         size = self.font_size(element)

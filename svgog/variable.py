@@ -1,10 +1,10 @@
-"""Variable fonts: their axes, their named instances, and static instances at a location.
+"""Variable fonts: their axes, their named instances, and names for locations.
 
 A variable font (one with an ``fvar`` table) is one file that draws a range of
-weights, widths or slants. svgog draws glyph outlines from a font's default
-master, so it never draws a variable font directly: for every location a text
-asks for it makes a static instance with fontTools' instancer
-(:func:`instantiate`), once per process, and loads that like any static font.
+weights, widths or slants. svgog draws it at a location by setting HarfBuzz
+variations on a font object (:func:`variations`): outlines, advances, kerning
+and metrics (``MVAR``) all follow, and a new location costs microseconds, as
+nothing is copied or rewritten.
 
 Locations are tuples of ``(axis tag, value)`` pairs sorted by tag, so they can
 be parts of cache keys. Names follow the font's own named instances when one
@@ -14,13 +14,10 @@ sits at the location ("Outfit ExtraBold"), else the axis values
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from io import BytesIO
 
-from fontTools.ttLib import TTFont
-
-from .errors import FontError
+import uharfbuzz as hb
 
 __all__ = [
     "Axis",
@@ -28,9 +25,9 @@ __all__ = [
     "NamedInstance",
     "as_location",
     "instance_names",
-    "instantiate",
     "read_axes",
     "read_named_instances",
+    "variations",
 ]
 
 #: ``(axis tag, value)`` pairs, sorted by tag.
@@ -66,33 +63,48 @@ class NamedInstance:
     postscript_name: str
 
 
-def read_axes(font: TTFont) -> tuple[Axis, ...]:
-    """The font's axes in ``fvar`` order; empty for a static font."""
-    if "fvar" not in font:
-        return ()
+def read_axes(face: hb.Face) -> tuple[Axis, ...]:
+    """The face's axes in ``fvar`` order; empty for a static font."""
     return tuple(
-        Axis(axis.axisTag, float(axis.minValue), float(axis.defaultValue), float(axis.maxValue))
-        for axis in font["fvar"].axes
+        Axis(axis.tag, float(axis.min_value), float(axis.default_value), float(axis.max_value))
+        for axis in face.axis_infos
     )
 
 
-def read_named_instances(font: TTFont, axes: tuple[Axis, ...]) -> tuple[NamedInstance, ...]:
-    """The font's named instances, each with a complete location."""
-    if "fvar" not in font:
+# The name ID fvar gives an instance without a PostScript name.
+_NO_NAME = 0xFFFF
+
+
+def read_named_instances(
+    face: hb.Face, axes: tuple[Axis, ...], name: Callable[[int], str | None]
+) -> tuple[NamedInstance, ...]:
+    """The face's named instances, each with a complete location.
+
+    :param name: Reads a ``name`` table entry by ID.
+    """
+    if not axes:
         return ()
-    names = font.get("name")
     instances = []
-    for record in font["fvar"].instances:
+    for record in face.named_instances:
         location = {axis.tag: axis.default for axis in axes}
-        location.update({tag: float(value) for tag, value in record.coordinates.items()})
-        subfamily = names.getDebugName(record.subfamilyNameID) if names is not None else None
+        location.update({axis.tag: float(value) for axis, value in zip(axes, record.design_coords)})
+        subfamily = name(record.subfamily_name_id)
         if not subfamily:
             continue
         postscript = ""
-        if names is not None and record.postscriptNameID not in (None, 0xFFFF):
-            postscript = names.getDebugName(record.postscriptNameID) or ""
+        if record.postscript_name_id not in (None, _NO_NAME):
+            postscript = name(record.postscript_name_id) or ""
         instances.append(NamedInstance(as_location(location), subfamily.strip(), postscript.strip()))
     return tuple(instances)
+
+
+def variations(location: Location) -> dict[str, float]:
+    """A location as HarfBuzz variation settings (``hb.Font.set_variations``).
+
+    >>> variations((("ital", 0.0), ("wght", 800.0)))
+    {'ital': 0.0, 'wght': 800.0}
+    """
+    return dict(location)
 
 
 def as_location(values: Mapping[str, float]) -> Location:
@@ -132,32 +144,3 @@ def instance_names(
         return None
     full = f"{family} " + " ".join(f"{tag}={value:g}" for tag, value in moved)
     return full, prefix + "".join(f"_{value:g}{tag}" for tag, value in moved)
-
-
-def instantiate(font: TTFont, location: Location, source: str) -> bytes:
-    """A static instance of a variable font at ``location``, as plain OpenType bytes.
-
-    Every axis is pinned (axes missing from ``location`` at their defaults),
-    so the result has no variation tables: its outlines, advances, kerning
-    and metrics are those of the location. This decompiles most of the font
-    and takes a few hundred milliseconds; callers cache the result.
-
-    :param font: The variable font, opened with ``lazy=None`` or ``False``;
-        it is changed in place and should be dropped afterwards.
-    :param source: The file or label named in errors.
-    """
-    from fontTools.varLib.instancer import instantiateVariableFont
-
-    try:
-        axes = read_axes(font)
-        pinned = {axis.tag: axis.default for axis in axes}
-        pinned.update({tag: value for tag, value in location if tag in pinned})
-        static = instantiateVariableFont(font, pinned, inplace=True)
-        static.flavor = None
-        buffer = BytesIO()
-        static.save(buffer)
-    except FontError:
-        raise
-    except Exception as exc:  # a malformed font can make fontTools raise almost anything
-        raise FontError(f"cannot make an instance at {location}: {exc or type(exc).__name__}", path=source) from exc
-    return buffer.getvalue()

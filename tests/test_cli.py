@@ -122,3 +122,30 @@ def test_sheet(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     width, height = png_size(out.read_bytes())
     assert width == 48 + 2 * (600 + 48) and height > 630
+
+
+def test_fonts_lists_what_svgog_draws_with_and_which_font_draws_each_character() -> None:
+    listing = CliRunner().invoke(main, ["fonts"])
+    assert listing.exit_code == 0, listing.output
+    assert "bundled  Inter: Inter Bold, Inter Medium, Inter Regular, Inter Semi Bold" in listing.output
+    assert "system   Noto Sans CJK JP" in listing.output  # make test installs fonts-noto-cjk
+    assert "system" not in CliRunner().invoke(main, ["fonts", "--no-system"]).output
+    shown = CliRunner().invoke(main, ["fonts", "--text", "A日한😀\U0010fffd", "--lang", "zh-TW"])
+    assert shown.exit_code == 1  # a character no font draws
+    lines = shown.output.splitlines()
+    assert "Inter Regular (registered)" in lines[0]
+    assert "Noto Sans CJK TC" in lines[1] and "(system)" in lines[1]
+    assert "Noto Sans CJK TC" in lines[2]  # the text's language keeps Hangul in its face, as browsers do
+    assert "Twemoji" in lines[3]
+    assert "missing" in lines[4]
+
+
+def test_render_and_build_warn_about_characters_no_font_has(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["render", "blog", "-s", "title=Private \U0010fffd use", "-o", "-"])
+    assert result.exit_code == 0
+    assert "warning: field 'title': no font has U+10FFFD" in result.stderr
+    records = tmp_path / "posts.json"
+    records.write_text('[{"slug": "a", "title": "Fine"}, {"slug": "b", "title": "Private \\udbff\\udffd use"}]')
+    built = CliRunner().invoke(main, ["build", "blog", str(records), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert built.exit_code == 0, built.output
+    assert f"warning: {records}:1: field 'title': no font has U+10FFFD" in built.stderr or "no font has U+10FFFD" in built.stderr

@@ -10,7 +10,6 @@ import base64
 import struct
 import threading
 import tracemalloc
-from io import BytesIO
 from pathlib import Path
 
 import brotli
@@ -26,7 +25,7 @@ from svgog.fontfiles import MAX_FONT_DATA_BYTES
 from svgog.fontmatch import best_face
 from svgog.fonts import FontFace, FontInfo, load_face, read_font_info
 from svgog.text.runs import FontChain, Measurer
-from svgog.text.shaping import shape_harfbuzz
+from svgog.text.shaping import shape
 
 FONTS = ROOT / "tests" / "fonts"
 OUTFIT = FONTS / "outfit" / "outfit-latin-wght-normal.woff2"
@@ -50,6 +49,11 @@ def decompressed(path: Path, directory: Path) -> Path:
     return target
 
 
+def advance(face: FontFace, text: str) -> float:
+    """The width HarfBuzz shapes a text to, in font units."""
+    return shape(face, text).advance
+
+
 def ink(png: bytes) -> float:
     """How much a transparent-background picture is covered, in pixels."""
     return float(pixels(png)[..., 3].astype(np.float64).sum() / 255)
@@ -65,7 +69,8 @@ def test_woff2_registers_from_a_folder_and_by_file() -> None:
     by_file = FontRegistry([PLAY_BOLD], bundled=False)
     face = by_file.match("Play", 400)  # the only face there is
     assert face.info.path == PLAY_BOLD.resolve() and face.info.weight == 700
-    assert face.data[:4] == b"\x00\x01\x00\x00", "the face keeps plain TrueType bytes for HarfBuzz"
+    # HarfBuzz is given the decompressed TrueType tables, not the WOFF2 container.
+    assert "glyf" in face.harfbuzz_font().face.table_tags and face.glyph_for("H") is not None
 
 
 def test_woff2_advances_kerning_and_outlines_equal_the_decompressed_font(tmp_path: Path) -> None:
@@ -73,18 +78,18 @@ def test_woff2_advances_kerning_and_outlines_equal_the_decompressed_font(tmp_pat
     ttf = FontRegistry([decompressed(PLAY_BOLD, tmp_path)], bundled=False).match("Play")
     assert woff2 is not ttf
     text = "Hamburg AVATAR Typography 0123456789"
-    assert [woff2.advance(woff2.glyph(c) or "") for c in text] == [ttf.advance(ttf.glyph(c) or "") for c in text]
-    assert woff2.kerning("A", "V") == ttf.kerning("A", "V")  # Play has no kerning: both read 0
-    assert woff2.outline(woff2.glyph("g") or "").path_at(0) == ttf.outline(ttf.glyph("g") or "").path_at(0)
+    assert [advance(woff2, c) for c in text] == [advance(ttf, c) for c in text]
+    assert advance(woff2, "AV") == advance(ttf, "AV")  # Play has no kerning: both the sum of the advances
+    assert woff2.outline(woff2.glyph_for("g")).path_at(0) == ttf.outline(ttf.glyph_for("g")).path_at(0)  # type: ignore[arg-type]
     assert Measurer(FontChain([woff2], None)).at(64)(text) == Measurer(FontChain([ttf], None)).at(64)(text)
 
 
 def test_harfbuzz_shapes_a_woff2_face() -> None:
     # HarfBuzz given WOFF2 bytes would see an empty font and shape every character to .notdef.
     face = FontRegistry([PLAY_BOLD], bundled=False).match("Play")
-    run = shape_harfbuzz(face, "Hamburg AVATAR")
-    assert run.glyphs == tuple(face.glyph(c) for c in "Hamburg AVATAR")
-    assert run.advance == sum(face.advance(g) for g in run.glyphs)
+    run = shape(face, "Hamburg AVATAR")
+    assert run.glyphs == tuple(face.glyph_for(c) for c in "Hamburg AVATAR") and 0 not in run.glyphs
+    assert run.advance == sum(face.harfbuzz_font().get_glyph_h_advance(g) for g in run.glyphs)
 
 
 def test_woff_1_is_read_too(tmp_path: Path) -> None:
@@ -93,7 +98,7 @@ def test_woff_1_is_read_too(tmp_path: Path) -> None:
     font.save(tmp_path / "play-bold.woff")
     face = FontRegistry([tmp_path], bundled=False).match("Play")
     reference = FontRegistry([PLAY_BOLD], bundled=False).match("Play")
-    assert face.info.full_name == "Play Bold" and face.advance("H") == reference.advance("H")
+    assert face.info.full_name == "Play Bold" and advance(face, "Hamburg") == advance(reference, "Hamburg")
 
 
 def test_corrupt_woff2_is_a_font_error_naming_the_file(tmp_path: Path) -> None:
@@ -152,7 +157,10 @@ def test_a_collection_of_decompressed_woff2_faces(tmp_path: Path) -> None:
     bold = registry.match("Play", 700)
     assert (bold.info.index, bold.info.full_name) == (1, "Play Bold")
     reference = FontRegistry([PLAY_BOLD], bundled=False).match("Play")
-    assert shape_harfbuzz(bold, "Hamburg").advance == shape_harfbuzz(reference, "Hamburg").advance
+    assert advance(bold, "Hamburg") == advance(reference, "Hamburg")
+    # The collection's faces share one mapping of the file.
+    regular = registry.match("Play", 400)
+    assert regular.info.index == 0 and regular._source is bold._source
 
 
 # --- variable fonts ---------------------------------------------------------------------------
@@ -173,29 +181,55 @@ def test_outfit_weights_are_four_instances_growing_with_weight(registry: FontReg
     assert [f.info.weight for f in faces] == [100, 400, 800, 900]
     assert [f.info.full_name for f in faces] == ["Outfit Thin", "Outfit Regular", "Outfit ExtraBold", "Outfit Black"]
     assert faces[2].info.postscript_name == "Outfit-ExtraBold"
-    widths = [sum(f.advance(f.glyph(c) or "") for c in "Hamburg") for f in faces]
+    widths = [advance(f, "Hamburg") for f in faces]
     assert widths == sorted(widths) and len(set(widths)) == 4, widths
     # The stem of "l" is its whole ink width: measurably thicker at every step.
-    bounds = [f.outline(f.glyph("l") or "").bounds for f in faces]
+    bounds = [f.glyph_bounds(f.glyph_for("l")) for f in faces]  # type: ignore[arg-type]
     stems = [b[2] - b[0] for b in bounds if b is not None]
     assert len(stems) == 4 and all(b - a > 10 for a, b in zip(stems, stems[1:])), stems  # font units of 1000
     assert stems[3] > 4 * stems[0], stems
-    # An instance has no variation tables left: HarfBuzz and fontTools see the same static font.
-    assert not {"fvar", "gvar", "HVAR", "MVAR"} & set(TTFont(BytesIO(faces[2].data)).keys())
+    # Each weight is the one variable font drawn at a location, not a copy of it.
+    assert faces[2].harfbuzz_font().get_var_coords_design() == [800.0]
+    assert len({id(f._source) for f in faces}) == 1
 
 
-def test_harfbuzz_and_simple_shaping_agree_on_an_instance(registry: FontRegistry) -> None:
-    face = registry.match("Outfit", 800)
-    glyphs = [face.glyph(c) or "" for c in "Hamburg AVATAR"]
-    simple = sum(face.advance(g) for g in glyphs) + sum(face.kerning(a, b) for a, b in zip(glyphs, glyphs[1:]))
-    assert shape_harfbuzz(face, "Hamburg AVATAR").advance == simple
+def test_a_location_shapes_and_draws_as_a_static_instance_made_there(tmp_path: Path) -> None:
+    """HarfBuzz at wght=800 gives the advances, kerning and outlines of fontTools' static instance at 800."""
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    static = instantiateVariableFont(TTFont(OUTFIT), {"wght": 800})
+    static.flavor = None
+    static["name"].setName("Outfit Static", 16, 3, 1, 0x409)
+    static.save(tmp_path / "outfit-800.ttf")
+    registry = FontRegistry([OUTFIT, tmp_path / "outfit-800.ttf"], bundled=False)
+    face, reference = registry.match("Outfit", 800), registry.match("Outfit Static", 800)
+    assert not reference.info.axes and face.info.axes
+    text = "Hamburg AVATAR To"
+    ours, theirs = shape(face, text), shape(reference, text)
+    assert ours.glyphs == theirs.glyphs and ours.advance == theirs.advance
+    assert [x for x, _y in ours.positions] == [x for x, _y in theirs.positions]
+    # The instancer rounds the outline to whole units; HarfBuzz keeps the fractions.
+    for char in "Hag":
+        mine, static_bounds = face.glyph_bounds(face.glyph_for(char)), reference.glyph_bounds(reference.glyph_for(char))  # type: ignore[arg-type]
+        assert mine is not None and static_bounds is not None
+        assert all(abs(a - b) <= 1 for a, b in zip(mine, static_bounds)), (char, mine, static_bounds)
+    assert (face.x_height, face.cap_height) == (reference.x_height, reference.cap_height)
+
+
+def test_an_instance_costs_no_copy_of_the_font(registry: FontRegistry) -> None:
+    import time
+
+    started = time.perf_counter()
+    faces = [registry.match("Outfit", weight) for weight in range(101, 900, 7)]
+    assert all(advance(face, "H") for face in faces)
+    assert time.perf_counter() - started < 0.5, "an instance takes microseconds, not a copy of the font"
 
 
 def test_an_unnamed_location_is_named_by_its_axis_value(registry: FontRegistry) -> None:
     face = registry.match("Outfit", 850)
     assert (face.info.full_name, face.info.postscript_name) == ("Outfit wght=850", "Outfit_850wght")
     lighter, heavier = registry.match("Outfit", 800), registry.match("Outfit", 900)
-    assert lighter.advance("H") < face.advance("H") < heavier.advance("H")
+    assert advance(lighter, "H") < advance(face, "H") < advance(heavier, "H")
 
 
 def test_weights_outside_the_range_clamp(registry: FontRegistry) -> None:
@@ -292,8 +326,8 @@ def test_x_height_and_cap_height(registry: FontRegistry, tmp_path: Path) -> None
     font["name"].setName("Play Measured", 1, 3, 1, 0x409)
     font.save(tmp_path / "measured.ttf")
     measured = FontRegistry([tmp_path / "measured.ttf"], bundled=False).match("Play Measured")
-    assert measured.x_height == measured.outline(measured.glyph("x") or "").bounds[3]  # type: ignore[index]
-    assert measured.cap_height == measured.outline(measured.glyph("H") or "").bounds[3]  # type: ignore[index]
+    assert measured.x_height == measured.glyph_bounds(measured.glyph_for("x"))[3]  # type: ignore[arg-type, index]
+    assert measured.cap_height == measured.glyph_bounds(measured.glyph_for("H"))[3]  # type: ignore[arg-type, index]
     assert abs(measured.x_height - 484) < 20 and abs(measured.cap_height - 649) < 20
 
 
@@ -318,7 +352,7 @@ def test_add_data_registers_a_font_with_its_own_names() -> None:
     infos = registry.add_data(PLAY_BOLD.read_bytes(), source="card.svg @font-face")
     assert [(i.family, i.weight, i.style, i.path) for i in infos] == [("Play", 700, "normal", None)]
     face = registry.match("Play")
-    assert face.info.full_name == "Play Bold" and face.data[:4] == b"\x00\x01\x00\x00"
+    assert face.info.full_name == "Play Bold" and face.glyph_for("H") is not None
     assert registry.match("Play-Bold") is face
 
 
@@ -342,7 +376,7 @@ def test_a_weight_range_descriptor_selects_instances_inside_it() -> None:
     single.add_data(OUTFIT.read_bytes(), source="t", family="Heavy", weight=800)
     heavy = single.match("Heavy", 400)
     assert heavy.info.location == (("wght", 800.0),)
-    assert heavy.advance("H") == FontRegistry([OUTFIT]).match("Outfit", 800).advance("H")
+    assert advance(heavy, "Hamburg") == advance(FontRegistry([OUTFIT]).match("Outfit", 800), "Hamburg")
 
 
 def test_the_same_bytes_share_one_face() -> None:

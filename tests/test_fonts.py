@@ -1,4 +1,4 @@
-"""The font registry: matching, metrics, kerning, outlines, bad files."""
+"""The font registry: matching, metrics, kerning, outlines, fallbacks, bad files."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from svgog import FontError, FontRegistry
-from svgog.fonts import load_face, match_weight
+from svgog.fonts import FontFace, load_face, match_weight
 from svgog.text.runs import FontChain, Measurer
+from svgog.text.shaping import shape
+
+CJK_SUBSET = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKjp-Bold-subset.otf"
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +55,14 @@ def test_unknown_family_is_a_font_error(registry: FontRegistry) -> None:
         registry.match("Comic Sans")
 
 
+def advance(face: FontFace, text: str) -> float:
+    """The width HarfBuzz shapes a text to, in font units."""
+    return shape(face, text).advance
+
+
 def test_kerned_pair_is_narrower_than_its_advances(registry: FontRegistry) -> None:
     face = registry.match("Inter", 700)
-    a, v = face.glyph("A"), face.glyph("V")
-    assert a and v
-    assert face.kerning(a, v) < 0
+    assert advance(face, "AV") < advance(face, "A") + advance(face, "V")
     measure = Measurer(FontChain([face], None)).at(64)
     separate = measure("A") + measure("V")
     assert measure("AV") < separate - 1  # more than a pixel at 64 px
@@ -65,8 +71,8 @@ def test_kerned_pair_is_narrower_than_its_advances(registry: FontRegistry) -> No
 def test_class_based_kerning_applies(registry: FontRegistry) -> None:
     # "To" is kerned through class pairs (GPOS PairPos format 2) in Inter.
     face = registry.match("Inter", 400)
-    assert face.kerning(face.glyph("T"), face.glyph("o")) < 0
-    assert face.kerning(face.glyph("o"), face.glyph("o")) == 0
+    assert advance(face, "To") < advance(face, "T") + advance(face, "o")
+    assert advance(face, "oo") == 2 * advance(face, "o")
 
 
 def test_vertical_metrics(registry: FontRegistry) -> None:
@@ -77,12 +83,16 @@ def test_vertical_metrics(registry: FontRegistry) -> None:
 
 def test_outlines_are_cached_and_shift_by_first_number(registry: FontRegistry) -> None:
     face = registry.match("Inter", 700)
-    outline = face.outline(face.glyph("H"))
-    assert outline is face.outline(face.glyph("H"))
+    glyph = face.glyph_for("H")
+    assert glyph is not None and face.glyph_for("\U0010fffd") is None
+    outline = face.outline(glyph)
+    assert outline is face.outline(glyph)
     at_zero, at_hundred = outline.path_at(0), outline.path_at(100)
     assert at_zero.startswith("M") and at_zero[1:].split()[0] != at_hundred[1:].split()[0]
     assert at_zero.split(" ", 1)[1] == at_hundred.split(" ", 1)[1]
-    assert face.outline(face.glyph(" ")).path_at(0) == ""
+    assert face.outline(face.glyph_for(" ")).path_at(0) == ""  # type: ignore[arg-type]
+    assert face.glyph_bounds(glyph) == outline.bounds and outline.bounds is not None
+    assert outline.bounds[3] == face.cap_height  # H's top is the cap height
 
 
 def test_faces_load_once_per_process(registry: FontRegistry) -> None:
@@ -96,7 +106,7 @@ def test_outlines_drawn_from_many_threads_agree(registry: FontRegistry) -> None:
     results: list[list[str]] = []
 
     def draw() -> None:
-        results.append([face.outline(face.glyph(c)).path_at(0) for c in chars])
+        results.append([face.outline(face.glyph_for(c)).path_at(0) for c in chars])  # type: ignore[arg-type]
 
     threads = [threading.Thread(target=draw) for _ in range(8)]
     for t in threads:
@@ -136,32 +146,65 @@ def test_missing_font_path_is_a_font_error(tmp_path: Path) -> None:
         FontRegistry([tmp_path / "nope"])
 
 
-def test_binary_kerning_matches_fonttools(registry: FontRegistry) -> None:
-    """Pairs read from raw GPOS bytes equal fontTools' decompiled values."""
+def test_harfbuzz_kerning_matches_the_fonts_gpos_pairs(registry: FontRegistry) -> None:
+    """Pairs shaped by HarfBuzz are as wide as their advances plus the GPOS pair values fontTools decompiles."""
     from fontTools.ttLib import TTFont
 
     face = registry.match("Inter", 700)
     font = TTFont(face.info.path)
+    characters: dict[str, str] = {}
+    for code, name in font.getBestCmap().items():
+        if chr(code).isalpha():
+            characters.setdefault(name, chr(code))
+    advances = {name: width for name, (width, _lsb) in font["hmtx"].metrics.items()}
     gpos = font["GPOS"].table
     kern = [i for r in gpos.FeatureList.FeatureRecord if r.FeatureTag == "kern" for i in r.Feature.LookupListIndex]
-    checked = 0
+    pairs: dict[tuple[str, str], int] = {}
     for index in sorted(set(kern)):
         for sub in gpos.LookupList.Lookup[index].SubTable:
             sub = getattr(sub, "ExtSubTable", sub)
             if sub.Format == 1:
-                for first, pair_set in list(zip(sub.Coverage.glyphs, sub.PairSet))[:40]:
-                    for record in pair_set.PairValueRecord[:5]:
-                        expected = getattr(record.Value1, "XAdvance", 0) or 0
-                        assert face.kerning(first, record.SecondGlyph) == expected, (first, record.SecondGlyph)
-                        checked += 1
+                for first, pair_set in zip(sub.Coverage.glyphs, sub.PairSet):
+                    for record in pair_set.PairValueRecord:
+                        pairs.setdefault((first, record.SecondGlyph), getattr(record.Value1, "XAdvance", 0) or 0)
             else:
-                classes2 = sorted(sub.ClassDef2.classDefs.items())[:60]
-                for first in sub.Coverage.glyphs[:30]:
+                classes2 = sorted(sub.ClassDef2.classDefs.items())
+                for first in sub.Coverage.glyphs:
                     c1 = sub.ClassDef1.classDefs.get(first, 0)
                     for second, c2 in classes2:
                         value = sub.Class1Record[c1].Class2Record[c2].Value1
-                        expected = getattr(value, "XAdvance", 0) or 0
-                        if expected:
-                            assert face.kerning(first, second) == expected, (first, second)
-                            checked += 1
+                        pairs.setdefault((first, second), getattr(value, "XAdvance", 0) or 0)
+    checked = 0
+    for (first, second), value in pairs.items():
+        if value and first in characters and second in characters:
+            text = characters[first] + characters[second]
+            assert advance(face, text) == advances[first] + advances[second] + value, (text, value)
+            checked += 1
     assert checked > 200
+
+
+def test_faces_read_their_fonts_lazily_and_share_one_mapping(tmp_path: Path) -> None:
+    registry = FontRegistry([CJK_SUBSET], bundled=False)
+    face = registry.match("Noto Sans CJK JP", 700)
+    assert face._font is None and face._metrics is None, "matching reads nothing beyond the names"
+    assert face.has_char("漢") and not face.has_char("\U0010fffd")
+    assert face.covers("漢字") and not face.covers("漢\u0639")
+    assert ord("漢") in face.unicodes() and face.units_per_em == 1000
+    other = FontRegistry([CJK_SUBSET], bundled=False).match("Noto Sans CJK JP", 700)
+    assert other is face
+
+
+def test_fallback_face_picks_the_first_family_that_has_every_character() -> None:
+    registry = FontRegistry([CJK_SUBSET])
+    cjk = registry.fallback_face("漢", 700, "normal")
+    assert cjk is not None and cjk.info.family == "Noto Sans CJK JP"
+    assert registry.fallback_face("漢", 700, "normal", lang="ja") is cjk  # decisions are cached
+    arabic = registry.fallback_face("\u0639", 400, "normal")
+    assert arabic is not None and arabic.info.family == "Noto Sans Arabic"
+    assert registry.fallback_face("\u0639\u200d", 400, "normal") is arabic  # format characters need no glyph
+    assert registry.fallback_face("漢\u0639", 400, "normal") is None  # no one face has both
+    assert registry.fallback_face("\U0010fffd", 400, "normal") is None
+    assert registry.fallback_face("\u200d", 400, "normal") is None  # nothing to draw
+    # The system's fonts are asked only when the registry was made to; without
+    # svgog.systemfonts (or a system font that has it), the answer stays None.
+    assert FontRegistry(system_fonts=True).fallback_face("\U0010fffd", 400, "normal") is None

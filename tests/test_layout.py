@@ -123,3 +123,60 @@ def test_custom_ellipsis_is_measured() -> None:
     line = ellipsize("aaa bbb ccc", 10, chars, ellipsis=" [more]")
     assert line == "aaa [more]"
     assert len(line) <= 10
+
+
+# -- UAX #14 essentials ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2007", "\u2060"])
+def test_no_break_spaces_and_joiners_hold_words_together(space: str) -> None:
+    text = f"Renders in 7{space}ms on two cores"
+    for width in range(6, 30):
+        lines = wrap(text, width, chars)
+        assert any(f"7{space}ms" in line for line in lines), (width, lines)
+        assert all(not line.startswith("ms") for line in lines)
+
+
+def test_no_break_spaces_are_not_collapsed() -> None:
+    assert wrap("a\u00a0\u00a0b  c", 100, chars) == ["a\u00a0\u00a0b c"]
+
+
+def test_french_quotes_with_narrow_no_break_spaces_never_split() -> None:
+    text = "Un rendu «\u202fcomplet\u202f» en trois millisecondes"
+    for width in range(12, 40):
+        lines = wrap(text, width, chars)
+        assert not any(line.startswith("»") or line.endswith("«") for line in lines), (width, lines)
+
+
+def test_no_break_before_closing_or_after_opening_punctuation() -> None:
+    # From the width of "( vraiment )" up: narrower boxes split it as any over-long word.
+    for width in range(12, 28):
+        lines = wrap("Est-ce ( vraiment ) fini ?", width, chars)
+        assert not any(line.startswith((")", "?")) or line.endswith("(") for line in lines), (width, lines)
+
+
+def test_zero_width_space_is_a_break_opportunity() -> None:
+    assert wrap("alpha\u200bbeta\u200bgamma", 11, chars) == ["alpha\u200bbeta\u200b", "gamma"]
+
+
+def test_a_soft_hyphen_break_draws_a_hyphen() -> None:
+    word = "Donau\u00addampf\u00adschiff\u00adfahrt"
+    lines = wrap(word, 14, chars)
+    assert lines == ["Donau\u00addampf\u00ad-", "schiff\u00adfahrt"]
+    # Unbroken, a soft hyphen draws nothing; broken, its hyphen is measured.
+    assert wrap(word, 40, chars) == [word]
+    assert all(chars(line) <= 14 for line in lines)
+    fitted = fit(word + " ist lang", 14, chars, max_lines=2)
+    assert fitted.truncated and not fitted.lines[-1].endswith("-\u2026")
+
+
+def test_soft_hyphen_breaks_are_drawn_in_a_real_render() -> None:
+    from svgog import Renderer
+
+    renderer = Renderer()
+    result = renderer.render(
+        "blog", format="svg", title="Donau\u00addampf\u00adschiff\u00adfahrts\u00adgesellschafts\u00adkapitäns\u00admütze"
+    )
+    title = next(r for r in result.reports if r.field == "title")
+    assert len(title.lines) > 1
+    assert all(line.endswith("\u00ad-") for line in title.lines[:-1]), title.lines

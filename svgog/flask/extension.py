@@ -21,6 +21,13 @@ from .views import blueprint
 __all__ = ["SvgOg", "og_image_url", "og_meta"]
 
 
+def _flag(value: object) -> bool:
+    """A setting that may come from the environment as text ("0", "false", "off")."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
+
+
 class SvgOg:
     """Serves Open Graph images from SVG templates at ``/og/<name>.png``.
 
@@ -29,6 +36,7 @@ class SvgOg:
     ========================  ===============================================
     ``SVGOG_TEMPLATES``       template directory or directories (bundled)
     ``SVGOG_FONTS``           extra font files or directories
+    ``SVGOG_SYSTEM_FONTS``    fall back to the system's fonts (on)
     ``SVGOG_ASSETS``          directories image fields may name files in
     ``SVGOG_ALLOWED_HOSTS``   hosts image fields may name URLs on
     ``SVGOG_MAX_LENGTH``      most characters per value (1000)
@@ -66,6 +74,7 @@ class SvgOg:
         renderer = self._renderer or Renderer(
             templates=config.get("templates"),
             fonts=config.get("fonts"),
+            system_fonts=_flag(config.get("system_fonts", True)),
             max_length=int(config.get("max_length", DEFAULT_MAX_LENGTH)),
             assets=config.get("assets"),
             allowed_hosts=config.get("allowed_hosts", ()),

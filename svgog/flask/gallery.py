@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, abort, jsonify, render_template_string
 
 from ..errors import InvalidInput, SvgogError, TemplateNotFound
-from ..renderer import FORMATS
+from ..renderer import FORMATS, coverage_message
 from .state import settings
 from .views import Refusal, blueprint, plain, query_fields, query_pairs
 
@@ -97,7 +97,8 @@ def preview(name: str, ext: str) -> Response:
             "lines": list(report.lines),
             "truncated": report.truncated,
             "fonts": list(report.fonts),
-            "missing": "".join(report.missing + report.unshaped),
+            "missing": "".join(report.missing),
+            "warnings": [m for m in (coverage_message(report), *report.substitutions) if m],
         }
         for report in result.reports
         if report.field is not None
@@ -196,7 +197,7 @@ function update(section) {
     body.innerHTML = data.reports.map(r => "<tr><td>" + escapeHtml(r.field) + "</td><td>" + r.size +
       (r.size < r.designed ? " (of " + r.designed + ")" : "") + "</td><td>" + r.lines.map(escapeHtml).join("<br>") +
       "</td><td>" + r.fonts.map(escapeHtml).join(", ") + "</td><td>" + (r.truncated ? '<span class="bad">truncated</span> ' : "") +
-      (r.missing ? '<span class="bad">missing ' + escapeHtml(r.missing) + "</span>" : "") + "</td></tr>").join("");
+      r.warnings.map(w => '<span class="bad">' + escapeHtml(w) + "</span>").join("<br>") + "</td></tr>").join("");
   });
 }
 for (const section of document.querySelectorAll("section[data-name]")) {

@@ -28,7 +28,7 @@ from typing import NamedTuple, Protocol
 
 import regex
 
-from .segment import Atom, atoms, clusters
+from .segment import COLLAPSIBLE, Atom, atoms, clusters
 
 __all__ = [
     "Fitted", "Measure", "balanced_lines", "chars", "ellipsize", "fit", "line_text", "split_word", "wrap",
@@ -52,7 +52,7 @@ Line = list[Atom]
 # A run of characters followed by the hyphens, dashes or slashes that end it.
 _SOFT_BREAK = regex.compile(r"[^\-/\u2010-\u2014]*[\-/\u2010-\u2014]+|[^\-/\u2010-\u2014]+")
 # Dropped from the end of a truncated line so it never reads "word,…".
-_BEFORE_ELLIPSIS = " \t,;:-/\u2010\u2011\u2012\u2013\u2014\u3001\uff0c"
+_BEFORE_ELLIPSIS = " \t,;:-/\u2010\u2011\u2012\u2013\u2014\u3001\uff0c\u00ad\u200b"
 # Balancing looks at every way to break a paragraph; beyond this many atoms
 # it falls back to the greedy breaks (titles are far shorter).
 _BALANCE_LIMIT = 400
@@ -69,11 +69,24 @@ class Fitted(NamedTuple):
     starts: tuple[int, ...] = ()
 
 
-def line_text(line: Sequence[Atom]) -> str:
-    """The text of a line of atoms: glue between them, none after the last."""
+#: What a line broken at a soft hyphen ends with.
+HYPHEN = "-"
+
+
+def line_text(line: Sequence[Atom], *, hyphen: bool = True) -> str:
+    """The text of a line of atoms: glue between them, none after the last.
+
+    A line that ends at a soft hyphen ends with :data:`HYPHEN` (unless ``hyphen`` is false).
+    """
     if not line:
         return ""
-    return "".join(atom.text + atom.glue for atom in line[:-1]) + line[-1].text
+    text = "".join(atom.text + atom.glue for atom in line[:-1]) + line[-1].text
+    return text + HYPHEN if hyphen and line[-1].hyphen else text
+
+
+def _hyphen_width(atom: Atom, measure: Measure) -> float:
+    """The width a line ending after ``atom`` needs for its hyphen (0 unless at a soft hyphen)."""
+    return measure(HYPHEN, atom.start + len(atom.text) - 1) if atom.hyphen else 0.0
 
 
 def split_word(word: str, max_width: float, measure: Measure, start: int = 0) -> list[str]:
@@ -134,17 +147,19 @@ def wrap_atoms(
     width = 0.0
     for atom in items:
         atom_width = measure(atom.text, atom.start)
+        # A line ending after a soft hyphen draws a hyphen: it must fit too.
+        ending = _hyphen_width(atom, measure)
         if line:
             glue = line[-1]
             extended = width + measure(glue.glue, glue.start + len(glue.text)) + atom_width
-            if extended <= max_width:
+            if extended + ending <= max_width:
                 line.append(atom)
                 width = extended
                 continue
             lines.append(line)
             if limit is not None and len(lines) >= limit:
                 return lines
-        if atom_width <= max_width:
+        if atom_width + ending <= max_width:
             line, width = [atom], atom_width
             continue
         *full, last = split_word(atom.text, max_width, measure, atom.start)
@@ -182,11 +197,12 @@ def _wrap_paragraphs(
 ) -> list[tuple[list[Atom], list[Line]]]:
     """Each paragraph's atoms and greedy lines; an empty paragraph is one empty line."""
     result: list[tuple[list[Atom], list[Line]]] = []
-    stripped = text.strip()
+    blank = COLLAPSIBLE + "\n"
+    stripped = text.strip(blank)
     if not stripped:
         return result
     produced = 0
-    offset = len(text) - len(text.lstrip())
+    offset = len(text) - len(text.lstrip(blank))
     for paragraph in stripped.split("\n"):
         remaining = None if limit is None else limit - produced
         if remaining is not None and remaining <= 0:
@@ -216,13 +232,14 @@ def balanced_lines(items: Sequence[Atom], max_width: float, measure: Measure, co
         return None
     widths = [measure(a.text, a.start) for a in items]
     glues = [measure(a.glue, a.start + len(a.text)) for a in items]
+    endings = [_hyphen_width(a, measure) for a in items]
     # prefix[i]: width of atoms 0..i-1 with the glue after each of them.
     prefix = [0.0]
     for w, g in zip(widths, glues):
         prefix.append(prefix[-1] + w + g)
 
     def span(i: int, j: int) -> float:  # atoms i..j-1 on one line
-        return prefix[j] - prefix[i] - glues[j - 1]
+        return prefix[j] - prefix[i] - glues[j - 1] + endings[j - 1]
 
     inf = float("inf")
     # best[k][j]: (orphan penalty, raggedness) of atoms 0..j-1 in k lines.
@@ -312,7 +329,7 @@ def fit(
         kept = lines[:max_lines]
         texts = [line_text(line) for line in kept]
         starts = [_line_start(line) for line in kept]
-        texts[-1] = ellipsize(texts[-1], max_width, measure, ellipsis, starts[-1])
+        texts[-1] = ellipsize(line_text(kept[-1], hyphen=False), max_width, measure, ellipsis, starts[-1])
         return Fitted(tuple(texts), True, tuple(starts))
     if balance and max_width is not None:
         lines = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections.abc import Iterator
 
 from fontTools.pens.basePen import BasePen
@@ -70,19 +71,27 @@ class _FlatPen(BasePen):
             self.segments.append((*current, *self._start))
 
 
-_SEGMENTS: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
+# Flattened outlines per face, kept as long as the face is: a face dropped from
+# the process's cache takes its segments with it.
+_SEGMENTS: weakref.WeakKeyDictionary[FontFace, dict[int, list[tuple[float, float, float, float]]]] = (
+    weakref.WeakKeyDictionary()
+)
 _SEGMENTS_LOCK = threading.Lock()
+_SEGMENTS_PER_FACE = 4096
 
 
 def _segments(face: FontFace, glyph_id: int) -> list[tuple[float, float, float, float]]:
-    key = (face.token, glyph_id)
-    found = _SEGMENTS.get(key)
+    glyphs = _SEGMENTS.get(face)
+    found = glyphs.get(glyph_id) if glyphs is not None else None
     if found is None:
         pen = _FlatPen()
         face.draw_glyph(glyph_id, pen)
         found = pen.segments
         with _SEGMENTS_LOCK:
-            _SEGMENTS[key] = found
+            glyphs = _SEGMENTS.setdefault(face, {})
+            if len(glyphs) >= _SEGMENTS_PER_FACE:
+                glyphs.clear()
+            glyphs[glyph_id] = found
     return found
 
 
@@ -133,7 +142,7 @@ def decoration_bands(
                 scale = size * run.scale / glyphs.face.units_per_em
                 low, high = (baseline - top - thickness) / scale, (baseline - top) / scale
                 for glyph, (gx, gy) in zip(glyphs.glyphs, glyphs.positions):
-                    hit = glyph_intercept(glyphs.face, glyphs.face.glyph_id(glyph), low - gy, high - gy)
+                    hit = glyph_intercept(glyphs.face, glyph, low - gy, high - gy)
                     if hit is not None:
                         gaps.append((position + (gx + hit[0]) * scale - dilation, position + (gx + hit[1]) * scale + dilation))
             position += run.advance(size)

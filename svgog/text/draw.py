@@ -64,7 +64,7 @@ def draw(
     box = _text_box(typeset)
     for line in typeset.lines:
         paths: dict[tuple[int, FontFace], list[str]] = {}
-        run_glyphs: dict[tuple[int, FontFace], list[tuple[str, float, float]]] = {}
+        run_glyphs: dict[tuple[int, FontFace], list[tuple[int, float, float]]] = {}
         x = line.x
         for run in line.runs:
             own_size = size * run.scale
@@ -77,9 +77,8 @@ def draw(
                         (glyph, origin + gx, gy) for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions)
                     )
                 if raster:
-                    glyph_id = face.glyph_id
                     for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
-                        parts.append(f"{glyph_id(glyph)}:{format_number(origin + gx)}:{format_number(gy)}")
+                        parts.append(f"{glyph}:{format_number(origin + gx)}:{format_number(gy)}")
                 else:
                     outline = face.outline
                     for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
@@ -144,18 +143,18 @@ def _text_box(typeset: Typeset) -> str:
 
 
 def _user_space_path(
-    face: FontFace, line: PlacedLine, glyphs: list[tuple[str, float, float]], matrix: tuple[float, ...]
+    face: FontFace, line: PlacedLine, glyphs: list[tuple[int, float, float]], matrix: tuple[float, ...]
 ) -> str:
     """Path data of glyphs in the text's own coordinates (for paint servers in user space)."""
-    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.pens.recordingPen import RecordingPen
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.pens.transformPen import TransformPen
 
     pen = SVGPathPen(None, ntos=lambda v: format_number(v, 2))
     a, b, c, d, e, f = matrix
     for glyph, gx, gy in glyphs:
-        recording = DecomposingRecordingPen(None)  # composite glyphs drawn as their parts
-        face.draw_glyph(face.glyph_id(glyph), recording)
+        recording = RecordingPen()  # HarfBuzz draws composite glyphs as their parts
+        face.draw_glyph(glyph, recording)
         recording.replay(TransformPen(pen, (a, b, c, d, e + a * gx + c * gy, f + b * gx + d * gy)))
     return pen.getCommands()
 

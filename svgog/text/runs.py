@@ -6,28 +6,26 @@ set; a text whose runs have different styles has one chain per style (see
 :mod:`svgog.text.styled`). Every grapheme cluster goes to the first face that has all of its
 characters; emoji clusters go to the emoji set first. A cluster nobody can
 draw is *missing*: it takes no space, is never drawn as a box, and is
-reported. A cluster of a right-to-left or complex script needs HarfBuzz; without
-the ``shaping`` extra it is reported as *unshaped* instead of being drawn as
-disconnected letters.
+reported. Every run is shaped by HarfBuzz (see :mod:`svgog.text.shaping`).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..fonts import FontFace
 from .bidi import levels, visual_order
 from .emoji import ADVANCE, ASCENT, DESCENT, EmojiSet
 from .segment import clusters, is_emoji
-from .shaping import GlyphRun, harfbuzz_available, is_ignorable, needs_shaping, shape
+from .shaping import GlyphRun, is_ignorable, needs_shaping, shape
 from .styled import RunStyle, StyledText
 
-__all__ = ["FontChain", "Measurer", "Piece", "VisualRun", "line_runs", "vertical_extent"]
+__all__ = ["FontChain", "Measurer", "Piece", "VisualRun", "line_levels", "line_runs", "text_levels", "vertical_extent"]
 
 # Kinds of source a cluster can have.
-FACE, EMOJI, MISSING, UNSHAPED, INVISIBLE = "face", "emoji", "missing", "unshaped", "invisible"
+FACE, EMOJI, MISSING, INVISIBLE = "face", "emoji", "missing", "invisible"
 
 
 @dataclass(frozen=True)
@@ -67,9 +65,17 @@ class FontChain:
 
     :param faces: Faces in order of preference; the first is the primary face.
     :param emoji: The emoji image set, if any.
+    :param fallback: Asked for a face when none of ``faces`` has a cluster's
+        characters: the renderer's other fonts and the system's (see
+        :meth:`svgog.fonts.FontRegistry.fallback_face`).
     """
 
-    def __init__(self, faces: Sequence[FontFace], emoji: EmojiSet | None) -> None:
+    def __init__(
+        self,
+        faces: Sequence[FontFace],
+        emoji: EmojiSet | None,
+        fallback: Callable[[str], FontFace | None] | None = None,
+    ) -> None:
         unique: list[FontFace] = []
         for face in faces:
             if face not in unique:
@@ -77,6 +83,7 @@ class FontChain:
         self.faces = tuple(unique)
         self.primary = self.faces[0]
         self.emoji = emoji
+        self.fallback = fallback
         self._sources: dict[str, tuple[str, FontFace | str | None, bool]] = {}
 
     def source(self, cluster: str) -> tuple[str, FontFace | str | None, bool]:
@@ -99,11 +106,12 @@ class FontChain:
         complex_script = needs_shaping(visible[0])
         for face in self.faces:
             if all(face.has_char(c) for c in visible):
-                if complex_script and not harfbuzz_available():
-                    return (UNSHAPED, None, True)
                 return (FACE, face, complex_script)
         if emoji_name is not None:
             return (EMOJI, emoji_name, False)
+        found = self.fallback("".join(visible)) if self.fallback is not None else None
+        if found is not None:
+            return (FACE, found, complex_script)
         return (MISSING, None, False)
 
     def pieces(
@@ -127,7 +135,7 @@ class FontChain:
             last = result[-1] if result else None
             if (
                 last is not None
-                and kind in (FACE, MISSING, UNSHAPED, INVISIBLE)
+                and kind in (FACE, MISSING, INVISIBLE)
                 and last.kind == kind
                 and last.face is face
                 and last.complex_script == complex_script
@@ -156,16 +164,58 @@ class FontChain:
         return VisualRun(piece, None, 0.0, scale)
 
 
+_RTL_CLASSES = frozenset({"R", "AL", "AN"})
+
+
+def text_levels(text: str, base_level: int) -> list[int] | None:
+    """The bidi level of every character of a text, paragraph by paragraph; ``None`` if all are left-to-right.
+
+    Measuring and drawing both read these, so a word is shaped the same way
+    (joining forms, direction) when it is measured and when it is drawn.
+    """
+    if base_level == 0 and not any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text):
+        return None
+    result: list[int] = []
+    for number, paragraph in enumerate(text.split("\n")):
+        if number:
+            result.append(base_level)
+        result.extend(levels(paragraph, base_level))
+    return result
+
+
+def line_levels(line: str, start: int, text_levels: Sequence[int] | None, base_level: int) -> list[int]:
+    """The levels of a drawn line: the text's, with what the line adds (a hyphen, an ellipsis) at
+    the level before it, and trailing white space at the paragraph's level (UAX #9, L1)."""
+    if text_levels is None:
+        return [base_level] * len(line)
+    result = list(text_levels[start : start + len(line)])
+    fill = result[-1] if result else base_level
+    result.extend([fill] * (len(line) - len(result)))
+    index = len(line) - 1
+    while index >= 0 and (line[index].isspace() or unicodedata.bidirectional(line[index]) in ("WS", "S", "B")):
+        result[index] = base_level
+        index -= 1
+    return result
+
+
 def line_runs(
-    line: str, start: int, text: StyledText, styles: Sequence[RunStyle], base_level: int, size: float, shrink: float
+    line: str,
+    start: int,
+    text: StyledText,
+    styles: Sequence[RunStyle],
+    base_level: int,
+    size: float,
+    shrink: float,
+    text_levels: Sequence[int] | None = None,
 ) -> list[VisualRun]:
     """A drawn line's runs, shaped, in display order (bidi-reordered across styles).
 
     :param start: Where the line starts in ``text`` (see :meth:`StyledText.slice_styles`).
     :param size: The text's size; each style's own size is ``size * style.scale``.
     :param shrink: The text's size over its designed size.
+    :param text_levels: The whole text's bidi levels (:func:`text_levels`).
     """
-    char_levels = levels(line, base_level)
+    char_levels = line_levels(line, start, text_levels, base_level)
     pieces: list[Piece] = []
     offset = 0
     for part, index in text.slice_styles(line, start):
@@ -221,19 +271,27 @@ class Measurer:
     shared between sizes, so trying many sizes while shrinking costs little.
     The memo belongs to one text element's layout and is dropped with it.
 
+    Right-to-left text is measured with the bidi levels it is drawn with
+    (``levels``: :func:`text_levels` of the whole text), so Arabic words are
+    shaped in their joining forms when measured, not only when drawn.
+
     :param styles: The text's styles (or one chain, for a text of one style).
-    :param text: The text being laid out, when it has several styles.
+    :param text: The text being laid out, when it has several styles or right-to-left parts.
+    :param levels: The bidi level of each character of ``text``, when any is right-to-left.
     """
 
     def __init__(
         self,
         styles: Sequence[RunStyle] | FontChain,
         text: StyledText | None = None,
-        memo: dict[tuple[int, str], tuple[float, int]] | None = None,
+        memo: dict[tuple[int, str, bytes], tuple[float, int]] | None = None,
+        *,
+        levels: Sequence[int] | None = None,
     ) -> None:
         self.styles: tuple[RunStyle, ...] = (RunStyle(styles),) if isinstance(styles, FontChain) else tuple(styles)
         self.text = text if text is not None and not text.single else None
         self._single = text.styles[0] if text is not None and text.single else 0
+        self.levels = bytes(levels) if levels is not None else None
         self._memo = memo if memo is not None else {}
         self.size = 0.0
         self.shrink = 1.0
@@ -249,32 +307,52 @@ class Measurer:
         :param shrink: The size over the designed size (scales pixel letter spacing).
         """
         other = Measurer.__new__(Measurer)
-        other.styles, other.text, other._single, other._memo = self.styles, self.text, self._single, self._memo
+        other.styles, other.text, other._single = self.styles, self.text, self._single
+        other.levels, other._memo = self.levels, self._memo
         other.size, other.shrink = size, shrink
         return other
 
-    def em(self, text: str, style: int = 0) -> tuple[float, int]:
-        """Width in em of the style's size, and how many clusters take letter spacing."""
-        key = (style, text)
+    def em(self, text: str, style: int = 0, char_levels: bytes = b"") -> tuple[float, int]:
+        """Width in em of the style's size, and how many clusters take letter spacing.
+
+        :param char_levels: The bidi level of each character (none: all left-to-right).
+        """
+        key = (style, text, char_levels)
         found = self._memo.get(key)
         if found is None:
             chain = self.styles[style].chain
             width = 0.0
             spaced = 0
-            for piece in chain.pieces(text):
-                width += chain.shape_piece(piece).advance_em
-                if piece.kind in (FACE, EMOJI) and not piece.complex_script:
-                    spaced += len(clusters(piece.text))
+            for piece in chain.pieces(text, char_levels=list(char_levels) if char_levels else None):
+                run = chain.shape_piece(piece)
+                width += run.advance_em
+                # Letter spacing follows each cluster as drawing adds it (HarfBuzz's clusters).
+                if run.glyphs is not None:
+                    spaced += run.glyphs.clusters if not piece.complex_script else 0
+                elif piece.kind == EMOJI:
+                    spaced += 1
             found = (width, spaced)
             self._memo[key] = found
         return found
 
-    def _width(self, text: str, style: int) -> float:
-        width, spaced = self.em(text, style)
+    def _width(self, text: str, style: int, start: int) -> float:
+        char_levels = b""
+        if self.levels is not None:
+            char_levels = self.levels[start : start + len(text)]
+            if len(char_levels) < len(text):  # what a line adds (an ellipsis) takes the level before it
+                char_levels += bytes(char_levels[-1:] or b"\0") * (len(text) - len(char_levels))
+            if not any(level % 2 for level in char_levels):
+                char_levels = b""  # left-to-right: the same as no levels, and memoized alike
+        width, spaced = self.em(text, style, char_levels)
         run_style = self.styles[style]
         return width * self.size * run_style.scale + spaced * run_style.spacing(self.size, self.shrink)
 
     def __call__(self, text: str, start: int = 0) -> float:
         if self.text is None:
-            return self._width(text, self._single)
-        return sum(self._width(part, style) for part, style in self.text.slice_styles(text, start))
+            return self._width(text, self._single, start)
+        width = 0.0
+        position = start
+        for part, style in self.text.slice_styles(text, start):
+            width += self._width(part, style, position)
+            position += len(part)
+        return width

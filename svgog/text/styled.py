@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .segment import COLLAPSIBLE, collapse
+
 if TYPE_CHECKING:
     from .runs import FontChain
 
@@ -138,13 +140,15 @@ class StyledText:
         return StyledText.join((change(part, style), style) for part, style in self.spans())
 
     def normalized(self) -> StyledText:
-        """White space collapsed to single spaces within paragraphs, paragraphs trimmed.
+        """Collapsible white space made single spaces within paragraphs, paragraphs trimmed.
+
+        No-break spaces stay as they are (see :mod:`svgog.text.segment`).
 
         Line breaking sees words and the single spaces between them, so every
         line it produces is then a stretch of this text.
         """
         if self.single:
-            text = "\n".join(" ".join(paragraph.split()) for paragraph in self.text.split("\n"))
+            text = "\n".join(collapse(paragraph) for paragraph in self.text.split("\n"))
             return StyledText(text.strip("\n"), (0,), self.styles)
         spans: list[tuple[str, int]] = []
         pending_space: int | None = None
@@ -153,7 +157,7 @@ class StyledText:
             if char == "\n":
                 spans.append(("\n", style))
                 pending_space, line_start = None, True
-            elif char.isspace():
+            elif char in COLLAPSIBLE:
                 if not line_start and pending_space is None:
                     pending_space = style
             else:

@@ -31,11 +31,11 @@ from .emoji import TOP as EMOJI_TOP
 from .runs import (
     EMOJI,
     MISSING,
-    UNSHAPED,
     FontChain,
     Measurer,
     VisualRun,
     line_runs,
+    text_levels,
     vertical_extent,
 )
 from .styled import RunStyle, StyledText
@@ -147,7 +147,6 @@ class FitReport:
     :ivar truncated: Whether an ellipsis cut the text short.
     :ivar fonts: Full names of the faces used, primary first.
     :ivar missing: Characters no font or emoji image has; not drawn.
-    :ivar unshaped: Characters of scripts that need ``svgog[shaping]``; not drawn.
     :ivar designed_size: The size in the template.
     :ivar substitutions: Fonts the template asks for that the renderer does
         not have or cannot honour, and what is drawn instead, one sentence each
@@ -164,7 +163,6 @@ class FitReport:
     truncated: bool
     fonts: tuple[str, ...]
     missing: tuple[str, ...] = ()
-    unshaped: tuple[str, ...] = ()
     designed_size: float = 0.0
     substitutions: tuple[str, ...] = ()
     element: str | None = None
@@ -239,7 +237,25 @@ def typeset(
     ascent, descent, used = vertical_extent(styled, style_list)
     box = spec.box(primary.ascender / primary.units_per_em, -primary.descender / primary.units_per_em)
     limit = spec.max_lines or (None if spec.height is not None else spec.default_lines)
-    measurer = Measurer(style_list, styled)
+    direction = base_level(plain)
+    bidi = text_levels(plain, direction)
+    measurer = Measurer(style_list, styled, levels=bidi)
+
+    def usable(size: float) -> float | None:
+        """The width lines may take at ``size``.
+
+        A line is measured with the letter spacing after its last cluster; a
+        negative spacing there would let the last glyph reach past the box,
+        so an ``og:width`` box is narrowed by it. A box drawn in a design tool
+        is filled as the tool fills it (its last glyph may overhang).
+        """
+        if box is None:
+            return None
+        if spec.line_boxes:
+            return box[2]
+        shrink = size / spec.size if spec.size else 1.0
+        tightest = min(style.spacing(size, shrink) for style in style_list)
+        return box[2] + min(tightest, 0.0)
 
     # Line boxes are sized by the primary face, as CSS sizes a fixed line-height.
     box_ascent, box_descent = (
@@ -262,7 +278,7 @@ def typeset(
         if count < 1:
             return False
         measure = measurer.at(size, size / spec.size)
-        return len(wrap(plain, box[2], measure, limit=count + 1)) <= count
+        return len(wrap(plain, usable(size), measure, limit=count + 1)) <= count
 
     size = spec.size
     if box is not None and spec.fit == "shrink" and not fits(size):
@@ -270,7 +286,7 @@ def typeset(
     count = allowed(size)
     fitted = fit(
         plain,
-        box[2] if box else None,
+        usable(size),
         measurer.at(size, size / spec.size),
         max_lines=max(count, 1) if count is not None else None,
         ellipsis=spec.ellipsis,
@@ -286,7 +302,7 @@ def typeset(
         substitutions=substitutions,
         element=element,
     )
-    return _place(styled, fitted.lines, fitted.starts, size, spec, style_list, box, box_ascent, box_descent, report)
+    return _place(styled, bidi, fitted.lines, fitted.starts, size, spec, style_list, box, box_ascent, box_descent, report)
 
 
 def _largest_fitting(size: float, minimum: float, fits: Callable[[float], bool]) -> float:
@@ -309,6 +325,7 @@ def _largest_fitting(size: float, minimum: float, fits: Callable[[float], bool])
 
 def _place(
     text: StyledText,
+    bidi: list[int] | None,
     lines: tuple[str, ...],
     starts: tuple[int, ...],
     size: float,
@@ -331,15 +348,12 @@ def _place(
     placed: list[PlacedLine] = []
     nudge = False
     missing: set[str] = set()
-    unshaped: set[str] = set()
     inks: list[tuple[float, float, float, float] | None] = []
     for index, (line, start) in enumerate(zip(lines, starts)):
-        runs = line_runs(line, start, text, styles, direction, size, shrink)
+        runs = line_runs(line, start, text, styles, direction, size, shrink, bidi)
         for run in runs:
             if run.piece.kind == MISSING:
                 missing.update(c for c in run.piece.text if not c.isspace())
-            elif run.piece.kind == UNSHAPED:
-                unshaped.update(c for c in run.piece.text if not c.isspace())
         # Letter spacing follows every cluster, the last one too, as browsers
         # and design tools count it when they centre or right-align a line.
         width = sum(r.advance(size) for r in runs)
@@ -369,7 +383,7 @@ def _place(
         if extents
         else None
     )
-    report = replace(report, missing=tuple(sorted(missing)), unshaped=tuple(sorted(unshaped)), ink=whole)
+    report = replace(report, missing=tuple(sorted(missing)), ink=whole)
     return Typeset(tuple(placed), size, styles, box, report)
 
 
@@ -383,7 +397,7 @@ def _ink(runs: tuple[VisualRun, ...] | list[VisualRun], size: float) -> tuple[fl
             face = run.glyphs.face
             scale = size * run.scale / face.units_per_em
             for glyph, (gx, gy) in zip(run.glyphs.glyphs, run.glyphs.positions):
-                bounds = face.outline(glyph).bounds
+                bounds = face.glyph_bounds(glyph)
                 if bounds is None:
                     continue
                 left = min(left, x + (gx + bounds[0]) * scale)
