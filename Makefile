@@ -4,7 +4,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The demo needs svgog and gunicorn (serve-prod) only; the tests add pytest,
+# playwright and the rest of the test extras, in a stamp of their own.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run serve-prod test sysdeps fonts browser clean
 
@@ -15,17 +18,20 @@ run: sysdeps fonts $(STAMP)
 serve-prod: sysdeps $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
-test: sysdeps fonts browser $(STAMP)
+test: sysdeps fonts browser $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 # CairoSVG needs the cairo C library. Installed from Debian's packages when
-# missing (as root); otherwise the command to run is printed.
+# missing (as root); otherwise the command to run is printed. Loading it as
+# cairocffi does works for any user (ldconfig is in /usr/sbin, which is not
+# on a normal user's PATH).
+HAS_CAIRO := $(PYTHON) -c "import ctypes; ctypes.CDLL('libcairo.so.2')"
 sysdeps:
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2'; then \
+	@if ! $(HAS_CAIRO) 2>/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libcairo2; \
 	  else \
-	    echo "svgog needs the cairo library: sudo apt-get install libcairo2" >&2; exit 1; \
+	    echo "svgog needs the cairo library: sudo apt-get install --no-install-recommends libcairo2" >&2; exit 1; \
 	  fi; \
 	fi
 
@@ -38,7 +44,7 @@ fonts:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fontconfig fonts-noto-cjk fonts-dejavu-core fonts-dejavu-extra; \
 	  else \
-	    echo "svgog finds system fonts with fontconfig; for CJK: sudo apt-get install fontconfig fonts-noto-cjk" >&2; \
+	    echo "svgog finds system fonts with fontconfig; for CJK: sudo apt-get install --no-install-recommends fontconfig fonts-noto-cjk" >&2; \
 	  fi; \
 	fi
 
@@ -48,13 +54,19 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else \
-	    echo "the browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
+	    echo "the browser tests need Chromium: sudo apt-get install --no-install-recommends chromium" >&2; exit 1; \
 	  fi; \
 	fi
 
-$(STAMP): setup.cfg pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serve]'
+	touch $@
+
+$(TEST_STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 

@@ -36,20 +36,29 @@ POSTS: list[dict[str, str]] = [
     },
 ]
 
+SITE_NAME = "svgog demo blog"
+DESCRIPTION = "A small blog whose social previews are rendered from SVG templates by svgog."
+
 PAGE = """<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{{ title }}</title>
   {%- if post %}
-  <meta property="og:type" content="article">
-  <meta property="og:title" content="{{ post.title }}">
-  {{ og_meta("blog", alt=post.title, title=post.title, author=post.author, date=post.date) }}
+  {{ og_meta("blog", title=post.title, description=post.body, type="article",
+             author=post.author, date=post.date) }}
+  {%- else %}
+  {{ og_meta("minimal", title=title, description=description) }}
   {%- endif %}
   <style>
     body { font: 17px/1.5 system-ui, sans-serif; max-width: 760px; margin: 3rem auto; padding: 0 1rem; color: #0f172a; }
-    img { width: 100%; border-radius: 12px; box-shadow: 0 4px 24px #0f172a33; }
+    /* The width and height attributes give the card's proportions before it loads;
+       height: auto keeps them when the width shrinks to the column. */
+    img { display: block; width: 100%; height: auto; aspect-ratio: 1200 / 630;
+          border-radius: 12px; box-shadow: 0 4px 24px #0f172a33; }
     a { color: #2563eb; }
+    ul { padding: 0; }
     li { margin: 1.5rem 0; list-style: none; }
   </style>
 </head>
@@ -69,7 +78,8 @@ PAGE = """<!doctype html>
   <ul>
   {%- for p in posts %}
     <li><a href="{{ url_for('post', slug=p.slug) }}">{{ p.title }}</a><br>
-      <img src="{{ og_image_url('blog', title=p.title, author=p.author, date=p.date) }}" alt="" loading="lazy"></li>
+      <img src="{{ og_image_url('blog', title=p.title, author=p.author, date=p.date) }}" alt=""
+           width="1200" height="630" loading="lazy"></li>
   {%- endfor %}
   </ul>
 {%- endif %}
@@ -86,12 +96,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "svgog-demo-key-change-me")
     # The demo shows the template gallery at /og/; a production site leaves it off.
     app.config["SVGOG_GALLERY"] = True
+    app.config["SVGOG_SITE_NAME"] = SITE_NAME
     app.config.from_mapping(config or {})
     SvgOg(app)
 
     @app.get("/")
     def index() -> str:
-        return render_template_string(PAGE, title="svgog demo blog", post=None, posts=POSTS)
+        return render_template_string(PAGE, title=SITE_NAME, description=DESCRIPTION, post=None, posts=POSTS)
 
     @app.get("/posts/<slug>")
     def post(slug: str) -> str:

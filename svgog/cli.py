@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +17,7 @@ import click
 
 from .build import Builder
 from .errors import SvgogError
+from .fonts import FontFace
 from .lint import check_template
 from .renderer import Renderer
 from .sheet import contact_sheet
@@ -28,6 +34,87 @@ def _assignments(items: tuple[str, ...], option: str, form: str = "FIELD=VALUE")
             raise click.BadParameter(f"expected {form}, got {item!r}", param_hint=option)
         pairs[key] = value
     return pairs
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating system error as ``path: reason`` (``[Errno 2]`` and quotes left out)."""
+    if exc.filename is None or not exc.strerror:
+        return str(exc)
+    where = os.fsdecode(exc.filename)
+    if exc.filename2 is not None:
+        where += f" -> {os.fsdecode(exc.filename2)}"
+    return f"{where}: {exc.strerror}"
+
+
+class _UsageLine(click.UsageError):
+    """A usage error shown as one line, without the usage text above it."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", file=file, err=file is None)
+
+
+_SHOWS_HELP: tuple[type[Exception], ...] = tuple(
+    kind for kind in [getattr(click.exceptions, "NoArgsIsHelpError", None)] if kind is not None
+)
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Turn every failure of a command into one line on standard error and a non-zero exit."""
+    try:
+        yield
+    except _SHOWS_HELP:
+        raise  # ``svgog`` alone prints its help
+    except click.UsageError as exc:
+        message = exc.format_message()
+        if exc.ctx is not None and (not isinstance(exc, click.BadParameter) or isinstance(exc, click.MissingParameter)):
+            message = f"{message.rstrip('.')}; see '{exc.ctx.command_path} --help'."
+        raise _UsageLine(message.replace("\n", " ")) from exc
+    except click.ClickException as exc:
+        if "\n" not in exc.message:
+            raise
+        raise click.ClickException(exc.message.replace("\n", " ")) from exc
+    except SvgogError as exc:
+        raise click.ClickException(str(exc).replace("\n", " ")) from exc
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # a closed pipe (``svgog templates | head``) is not a failure worth a message
+        raise click.ClickException(_os_error(exc)) from exc
+
+
+class _Main(click.Group):
+    """The ``svgog`` group; no failure in it ends in a traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        with _one_line_errors():
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # The commands print what a text could not draw as warnings of their
+        # own: the library's log line saying the same is left out.
+        text_warnings = _WithoutTextWarnings()
+        logger = logging.getLogger("svgog")
+        logger.addFilter(text_warnings)
+        try:
+            with _one_line_errors():
+                return super().invoke(ctx)
+        finally:
+            logger.removeFilter(text_warnings)
+
+
+class _WithoutTextWarnings(logging.Filter):
+    """Drops the renderer's "no font has …" log records (tagged ``svgog_text``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "svgog_text", False)
+
+
+def _write(output: Path, data: bytes) -> None:
+    """Write the output file, or fail with one line naming it."""
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _renderer(templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> Renderer:
@@ -55,7 +142,7 @@ _fonts_option = click.option(
 )
 
 
-@click.group()
+@click.group(cls=_Main)
 @click.version_option(package_name="svgog")
 def main() -> None:
     """Open Graph images from SVG templates."""
@@ -69,7 +156,8 @@ def main() -> None:
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Output file; .png or .svg decides the format ('-' writes PNG to stdout).",
+    help="Output file; its suffix (.png, .jpg, .webp or .svg) picks the format unless --format is given. "
+    "'-' writes to standard output (PNG unless --format).",
 )
 @click.option(
     "--data",
@@ -121,7 +209,7 @@ def render(
     if to_stdout:
         sys.stdout.buffer.write(result.data)
         return
-    output.write_bytes(result.data)
+    _write(output, result.data)
     for report in result.reports:
         if report.field and report.shrunk:
             click.echo(
@@ -212,6 +300,12 @@ def build(
         )  # fmt: skip
     except SvgogError as exc:
         raise click.ClickException(str(exc)) from exc
+    try:  # an output directory that cannot be written fails now, before any rendering
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=output):
+            pass
+    except OSError as exc:
+        raise click.ClickException(f"cannot write to {output}: {exc.strerror or exc}") from exc
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -310,14 +404,15 @@ def list_fonts(
 
             families: dict[str, list[str]] = {}
             for font in SystemFonts.discover().fonts:
-                families.setdefault(font.family, []).append(f"{font.weight}{' ' + font.style if font.style != 'normal' else ''}")
+                shown = f"{font.weight}{' ' + font.style if font.style != 'normal' else ''}"
+                families.setdefault(font.family, []).append(shown)
             for name, faces in sorted(families.items()):
                 click.echo(f"system   {name}: {', '.join(dict.fromkeys(faces))}")
         return
     style = "italic" if italic else "normal"
     requested = family_list(family) or ["sans-serif"]
-    info = registry.find(requested, weight, style)
-    primary = registry.match(info.family if info else (registry.default_family or "sans-serif"), weight, style)
+    found = registry.find(requested, weight, style)
+    primary = registry.match(found.family if found else (registry.default_family or "sans-serif"), weight, style)
     chain = FontChain(
         [primary, *(registry.match(f, weight, style) for f in registry.fallback_families())],
         bundled_emoji(),
@@ -327,9 +422,9 @@ def list_fonts(
     for cluster in clusters(text):
         kind, source, _ = chain.source(cluster)
         codes = " ".join(f"U+{ord(c):04X}" for c in cluster)
-        if kind == FACE and source is not None:
-            where = "system" if source.info.path and not any(source.info.path == i.path for i in registry.faces) else "registered"
-            drawn = f"{source.info.full_name} ({where})"
+        if kind == FACE and isinstance(source, FontFace):
+            registered = any(source.info.path == info.path for info in registry.faces)
+            drawn = f"{source.info.full_name} ({'registered' if registered else 'system'})"
         elif kind == EMOJI:
             drawn = "Twemoji (bundled emoji)"
         elif kind == INVISIBLE:
@@ -354,7 +449,7 @@ def sheet(output: Path, columns: int, templates: tuple[Path, ...], fonts: tuple[
         data = contact_sheet(_renderer(templates, fonts), columns=columns)
     except SvgogError as exc:
         raise click.ClickException(str(exc)) from exc
-    output.write_bytes(data)
+    _write(output, data)
     click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
 
 

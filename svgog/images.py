@@ -7,6 +7,9 @@ connection on a value's behalf. The rules:
 - ``bytes``: the image itself (library callers only).
 - a relative path: a file inside one of the renderer's asset directories;
   nothing outside them (``..``, absolute paths and links leading out are refused).
+- a template's own picture: a value equal to what the template's metadata
+  declares as the field's ``default`` or ``sample`` (``assets/avatar.svg``) is a
+  file in the template's own directory, see :meth:`ImageResolver.declared`.
 - a ``data:`` URI.
 - an ``http(s)`` URL: only when its host is on the renderer's allowlist.
   svgog fetches it itself, with a deadline and a size limit, following at
@@ -25,9 +28,10 @@ import http.client
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, unquote, unquote_to_bytes, urljoin, urlsplit
 
 from cachetools import LRUCache
@@ -35,6 +39,9 @@ from lxml import etree
 
 from .errors import InvalidValue, TemplateError
 from .xmlsafe import parse_svg
+
+if TYPE_CHECKING:
+    from .template import Template
 
 __all__ = ["MAX_IMAGE_BYTES", "MAX_PIXELS", "ImageResolver"]
 
@@ -59,6 +66,19 @@ def _sniff(data: bytes) -> str | None:
     if head.startswith((b"<svg", b"<?xml")) or b"<svg" in head:
         return "image/svg+xml"
     return None
+
+
+def _failure(template: str, field: str) -> Fail:
+    def fail(message: str) -> InvalidValue:
+        return InvalidValue(message, template=template, field=field)
+
+    return fail
+
+
+def _is_path(text: str) -> bool:
+    """Whether an image value names a file rather than a URL (``http:``, ``file:``, ``//host``, ``c:``…)."""
+    schemes = ("file:", "ftp:", "//", "data:", "http://", "https://")
+    return not (text.lower().startswith(schemes) or ":" in text.split("/", 1)[0])
 
 
 class ImageResolver:
@@ -93,9 +113,7 @@ class ImageResolver:
         :raises InvalidValue: The value is not an image svgog may use.
         """
 
-        def fail(message: str) -> InvalidValue:
-            return InvalidValue(message, template=template, field=field)
-
+        fail = _failure(template, field)
         if isinstance(value, (bytes, bytearray, memoryview)):
             data = bytes(value)
         elif isinstance(value, str):
@@ -104,7 +122,7 @@ class ImageResolver:
                 data = self._decode_data_uri(text, fail)
             elif text.lower().startswith(("http://", "https://")):
                 data = self._fetch(text, fail)
-            elif text.lower().startswith(("file:", "ftp:", "//")) or ":" in text.split("/", 1)[0]:
+            elif not _is_path(text):
                 raise fail("image URLs must be http(s) on an allowed host, a data: URI, or an asset path")
             else:
                 data = self._read_asset(text, fail)
@@ -125,19 +143,52 @@ class ImageResolver:
         except ValueError as exc:
             raise fail("data: URI is not valid base64") from exc
 
+    def declared(self, template: Template, values: Mapping[str, object]) -> dict[str, object]:
+        """``values``, with each image its template declares read from the template's own directory.
+
+        A value equal to an image field's declared ``default`` or ``sample`` is
+        a path the template's author wrote, next to the template, as the
+        template's own ``href`` is (the bundled ``quote`` declares
+        ``assets/avatar.svg``): previews and forms that send it back then
+        render in any application, with no asset directory configured. Only
+        the exact declared string is looked up there, so a request can name no
+        other file; and the file must stay inside the template's directory
+        (no ``..``, no link leading out), whatever the template says. Other
+        values are returned unchanged, for :meth:`resolve`.
+
+        :raises InvalidValue: A declared path that leaves the template's
+            directory, or names no file.
+        """
+        if template.path is None:
+            return dict(values)
+        resolved = dict(values)
+        for name, value in values.items():
+            field = template.fields.get(name)
+            if field is None or field.kind != "image" or not isinstance(value, str) or not value:
+                continue
+            if value in (field.default, field.sample) and _is_path(value):
+                directory = Path(os.path.realpath(template.path.parent))
+                fail = _failure(template.name, name)
+                resolved[name] = self._read_inside((directory,), value, fail, "the template's directory")
+        return resolved
+
     def _read_asset(self, name: str, fail: Fail) -> bytes:
         if not self.asset_dirs:
             raise fail("image paths need asset directories (Renderer(assets=...))")
+        return self._read_inside(self.asset_dirs, name, fail, "the asset directories")
+
+    def _read_inside(self, directories: Iterable[Path], name: str, fail: Fail, where: str) -> bytes:
+        """The file ``name`` names in the first of ``directories`` that has it, never a file outside them."""
         relative = Path(name)
         if relative.is_absolute() or ".." in relative.parts or "\x00" in name:
-            raise fail("image paths must be relative and stay inside the asset directories")
-        for directory in self.asset_dirs:
+            raise fail(f"image paths must be relative and stay inside {where}")
+        for directory in directories:
             path = Path(os.path.realpath(directory / relative))
             if path.is_relative_to(directory) and path.is_file():
                 if path.stat().st_size > self.max_bytes:
                     raise fail(f"image is larger than {self.max_bytes} bytes")
                 return path.read_bytes()
-        raise fail(f"no image {name[:80]!r} in the asset directories")
+        raise fail(f"no image {name[:80]!r} in {where}")
 
     def _fetch(self, url: str, fail: Fail) -> bytes:
         with self._lock:

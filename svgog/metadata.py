@@ -53,9 +53,13 @@ class Field:
 
     :ivar kind: ``text``, ``image``, ``color``, ``choice``, ``number`` or
         ``flag`` (used only in conditions).
-    :ivar default: The value used when the field is not given (for text
-        fields, the template's own text unless the metadata says otherwise);
-        ``None`` when an unset field leaves the template as designed.
+    :ivar default: The value used when the field is not given. A field the
+        metadata declares has only the default it declares: unset, its text
+        or image is empty (its ``sample`` is for previews). A text layer the
+        metadata does not declare (every layer of a Figma export has a name)
+        keeps the template's own text. ``None`` for attribute fields means
+        the template's own attribute.
+    :ivar declared: Whether the template's metadata declares the field.
     """
 
     name: str
@@ -66,6 +70,7 @@ class Field:
     max_length: int | None = None
     allowed: tuple[str, ...] = ()
     description: str = ""
+    declared: bool = False
 
 
 @dataclass(frozen=True)

@@ -313,6 +313,8 @@ class Renderer:
             raise InvalidInput(f"unknown format {format!r} (formats: {', '.join(FORMATS)})", template=name)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= MAX_SCALE:
             raise InvalidInput(f"scale must be a number from 0.1 to {MAX_SCALE:g}", template=name)
+        # Images a template declares (its default or sample path) are read from its own directory.
+        fields = self.images.declared(template, fields)
         values, images = normalize_fields(fields, template.fields, template=name, max_length=self.max_length)
         digest = hashlib.sha256()
         for part in (template.version, self.version, format, repr(float(scale))):
@@ -361,7 +363,8 @@ class Renderer:
                 continue
             if self.strict:
                 raise UnsupportedText(message, template=name, field=report.field)
-            log.warning("svgog: template %r, field %r: %s", name, report.field, message)
+            # Tagged, so that a command that prints these warnings itself can leave them out of its log.
+            log.warning("template %r, field %r: %s", name, report.field, message, extra={"svgog_text": True})
 
     def render_png(self, name: str, fields: Mapping[str, object] | None = None, /, **more: object) -> bytes:
         """Render a template to PNG bytes. See :meth:`render` for the arguments."""

@@ -298,7 +298,6 @@ class Template:
             for slot in image_slots
         }
         self.fields: Mapping[str, Field] = self._collect_fields()
-        self._declared_defaults = {spec.name: spec.default for spec in self.info.fields if spec.default is not None}
         self._static_count = self._static_prefix(root, elements)
         # Fields whose values change elements other than texts and images.
         self._layer_fields = tuple(sorted({a.field for a in attribute_slots} | {c.field for c in conditions}))
@@ -581,11 +580,15 @@ class Template:
         declared = {spec.name: spec for spec in self.info.fields}
         fields: dict[str, Field] = {}
         for name, kind in kinds.items():
-            spec = declared.pop(name, None) or FieldSpec(name)
-            default = spec.default if spec.default is not None else defaults.get(name)
+            found = declared.pop(name, None)
+            spec = found or FieldSpec(name)
+            # Samples are for previews: a declared field has only its declared
+            # default; an undeclared text layer keeps the design's own text.
+            default = spec.default if found is not None else defaults.get(name)
             fields[name] = Field(
-                name, kind, default, spec.sample, spec.required, spec.max_length, spec.allowed, spec.description
-            )
+                name, kind, default, spec.sample, spec.required, spec.max_length, spec.allowed, spec.description,
+                declared=found is not None,
+            )  # fmt: skip
         for spec in declared.values():
             raise TemplateError(
                 f"field {spec.name!r} is declared but no element uses it", template=self._label, line=spec.line
@@ -595,12 +598,14 @@ class Template:
     # -- filling ---------------------------------------------------------
 
     def effective(self, values: Mapping[str, str], name: str) -> str:
-        """A field's value for conditions: given, else its default, else empty."""
+        """A field's value for conditions: given, else its default, else what the template draws unset."""
         if name in values:
             return values[name]
         field = self.fields.get(name)
         if field is not None and field.default is not None:
             return field.default
+        if field is not None and field.declared:
+            return ""
         return self._originals.get(name, "")
 
     def fill(
@@ -681,13 +686,20 @@ class Template:
             self._variants[key] = found
         return found
 
+    def _unset(self, name: str) -> str | None:
+        """What an unset text field draws: its declared default, empty when declared without one,
+        ``None`` (the template's own text) when the metadata does not declare it."""
+        field = self.fields[name]
+        if field.declared:
+            return field.default if field.default is not None else ""
+        return None
+
     def _text_value(self, slot: TextSlot, values: Mapping[str, str]) -> StyledText:
-        """What a text draws: its field's value (or declared default), else its own runs with run fields filled."""
-        declared = self._declared_defaults
+        """What a text draws: its field's value (or the unset value), else its own runs with run fields filled."""
         if slot.field is not None:
-            whole = values.get(slot.field, declared.get(slot.field))
+            whole = values[slot.field] if slot.field in values else self._unset(slot.field)
             return slot.styled(values, whole)
-        runs = {name: values.get(name, declared.get(name)) for name in slot.run_fields}
+        runs = {name: values[name] if name in values else self._unset(name) for name in slot.run_fields}
         return slot.styled({name: value for name, value in runs.items() if value is not None})
 
     def _fill_tree(
@@ -709,10 +721,18 @@ class Template:
         for image in self.image_slots:
             uri = images.get(image.field)
             element = elements[image.index]
+            field = self.fields[image.field]
+            if uri is None and image.field not in values and field.declared and field.default:
+                # A declared default names a picture beside the template, as the template's own href does.
+                uri = field.default
             if uri is not None:
                 element.attrib.pop(f"{{{XLINK_NS}}}href", None)
                 element.set("href", uri)
-            elif values.get(image.field) == "" or not self._originals.get(image.field):
+            elif (
+                values.get(image.field) == ""
+                or not self._originals.get(image.field)
+                or (image.field not in values and field.declared)
+            ):
                 # Cleared, or a placeholder with no picture of its own: draw
                 # nothing (CairoSVG would otherwise fetch an empty URL).
                 target = elements[image.shape] if image.shape is not None else element

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import io
+import logging
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from helpers import FORTY_WORDS, png_size
+from helpers import FORTY_WORDS, ROOT, png_size
 
 from svgog.cli import main
 
@@ -149,3 +156,111 @@ def test_render_and_build_warn_about_characters_no_font_has(tmp_path: Path) -> N
     built = CliRunner().invoke(main, ["build", "blog", str(records), "-o", str(tmp_path / "out"), "-j", "1"])
     assert built.exit_code == 0, built.output
     assert f"warning: {records}:1: field 'title': no font has U+10FFFD" in built.stderr or "no font has U+10FFFD" in built.stderr
+
+
+def test_log_lines_name_svgog_once(tmp_path: Path) -> None:
+    """The logger is named ``svgog``; a message that starts with "svgog:" reads "svgog: svgog: …" in a log."""
+    (tmp_path / "remote.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">'
+        '<image href="https://example.com/logo.png" width="10" height="10"/></svg>'
+    )
+    logged = io.StringIO()
+    handler = logging.StreamHandler(logged)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    logging.getLogger("svgog").addHandler(handler)
+    try:
+        result = CliRunner().invoke(main, ["render", "remote", "-t", str(tmp_path), "-o", str(tmp_path / "x.png")])
+    finally:
+        logging.getLogger("svgog").removeHandler(handler)
+    assert result.exit_code == 0, result.output
+    assert logged.getvalue().startswith("svgog: not fetching https://example.com/logo.png ("), logged.getvalue()
+    assert "svgog: svgog:" not in logged.getvalue()
+
+
+def test_no_log_message_in_the_package_starts_with_svgog() -> None:
+    calls = []
+    for source in sorted((ROOT / "svgog").rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(), str(source))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"debug", "info", "warning", "error", "exception", "critical", "log"}
+                and node.args
+            ):
+                message = node.args[1] if node.func.attr == "log" and len(node.args) > 1 else node.args[0]
+                if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                    calls.append((f"{source.relative_to(ROOT)}:{node.lineno}", message.value))
+    assert len(calls) >= 9  # the scan finds the package's log calls
+    assert [where for where, text in calls if text.lower().startswith("svgog")] == []
+    assert [where for where, text in calls if "\n" in text] == []
+
+
+def test_render_help_names_every_output_format() -> None:
+    shown = " ".join(CliRunner().invoke(main, ["render", "--help"]).output.split())
+    assert "its suffix (.png, .jpg, .webp or .svg) picks the format unless --format is given" in shown
+    assert "'-' writes to standard output (PNG unless --format)" in shown
+
+
+def test_a_usage_error_is_one_line() -> None:
+    result = CliRunner().invoke(main, ["render", "blog"], prog_name="svgog")
+    assert result.exit_code == 2
+    assert result.output == "Error: Missing option '--output' / '-o'; see 'svgog render --help'.\n"
+
+
+README = (ROOT / "README.md").read_text()
+README_COMMANDS = re.search(r"## Command line\n.*?```bash\n(.*?)```", README, re.S).group(1).splitlines()  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def readme_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the README's commands name: a .venv, post.json, a content folder, a template and a font folder."""
+    if sys.prefix == sys.base_prefix:
+        pytest.skip("the tests do not run in a virtual environment")
+    directory = tmp_path_factory.mktemp("readme")
+    (directory / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    (directory / "post.json").write_text('{"title": "From a file", "author": "Ana Lima"}')
+    (directory / "content").mkdir()
+    (directory / "content" / "hello.md").write_text("---\ntitle: Hello\nslug: hello-world\n---\nText.\n")
+    (directory / "my_templates").mkdir()
+    card = re.search(r"```xml\n(.*?)```", README, re.S).group(1)  # type: ignore[union-attr]
+    (directory / "my_templates" / "card.svg").write_text(card)  # the README's own template
+    (directory / "brand_fonts").mkdir()
+    shutil.copy(ROOT / "tests" / "fonts" / "outfit" / "outfit-latin-wght-normal.woff2", directory / "brand_fonts")
+    return directory
+
+
+def check_readme_result(line: str, directory: Path, stdout: str) -> None:
+    """What a README command leaves behind (or prints), to see that it did what the README says."""
+    if "-o - > card.png" in line or "-o card.png" in line:
+        assert png_size((directory / "card.png").read_bytes()) == (1200, 630)
+    elif "-o card.svg" in line:
+        assert (directory / "card.svg").read_text().startswith("<svg")
+    elif "-o card@2x.png" in line:
+        assert png_size((directory / "card@2x.png").read_bytes()) == (2400, 1260)
+    elif "-o card.webp" in line:
+        assert (directory / "card.webp").read_bytes()[8:12] == b"WEBP"
+    elif "svgog build" in line:
+        assert png_size((directory / "site" / "og" / "hello-world.png").read_bytes()) == (1200, 630)
+        assert (directory / "site" / "og" / "manifest.json").is_file()
+    elif "-t my_templates" in line:
+        assert stdout.startswith("card  1200x630"), stdout
+    elif "svgog templates" in line:
+        assert "blog  1200x630" in stdout, stdout
+    elif "svgog check" in line:
+        assert stdout == "my_templates/card.svg: ok\n", stdout
+    elif "svgog sheet" in line:
+        assert png_size((directory / "sheet.png").read_bytes())[0] > 1200
+    else:
+        pytest.fail(f"no check for the README line {line!r}")
+
+
+@pytest.mark.parametrize("line", [line for line in README_COMMANDS if line.startswith("svgog ")])
+def test_readme_command_line_examples_run_as_written(readme_directory: Path, line: str) -> None:
+    """Each ``svgog`` line of the README, after the lines that set up the shell, in a shell with a normal PATH."""
+    setup = [other for other in README_COMMANDS if not other.startswith("svgog ")]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = "/usr/local/bin:/usr/bin:/bin"  # where a new user's shell finds commands: svgog is not there
+    script = "\n".join(["set -e", *setup, line])
+    done = subprocess.run(["bash", "-c", script], cwd=readme_directory, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    check_readme_result(line, readme_directory, done.stdout)

@@ -26,6 +26,8 @@ GOLDEN_FIELDS = {
     "title": "Golden images keep every pixel honest",
     "author": "Jane Doe",
     "date": "November 25, 2026",
+    "site": "The Svgog Blog",
+    "domain": "example.com",
 }
 
 
@@ -106,11 +108,25 @@ def test_golden_comparison_notices_a_different_title(renderer: Renderer) -> None
         compare_golden("blog", data)
 
 
-def test_unset_fields_keep_the_template_text(renderer: Renderer) -> None:
+def test_unset_declared_fields_are_empty_samples_are_for_previews(renderer: Renderer, tmp_path: Path) -> None:
     template = renderer.template("blog")
-    result = renderer.render("blog")
+    assert template.fields["author"].sample == "Jane Doe" and template.fields["author"].default is None
+    result = renderer.render("blog", title="A post with no author")
     author = next(r for r in result.reports if r.field == "author")
-    assert author.lines == (template.fields["author"].default,) == ("Jane Doe",)
+    assert author.lines == ()  # not the sample "Jane Doe"
+    # A declared default is drawn; a text layer the metadata does not declare keeps its own text.
+    (tmp_path / "card.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:svgog" width="400" height="200">'
+        '<metadata><og:template><og:field name="a" default="Default A" sample="Sample A"/>'
+        '<og:field name="b" sample="Sample B"/></og:template></metadata>'
+        '<text id="a" x="10" y="40">Own A</text><text id="b" x="10" y="80">Own B</text>'
+        '<text id="brand" x="10" y="120">Acme</text><rect id="r" og:if="b" width="5" height="5"/></svg>'
+    )
+    own = Renderer(templates=tmp_path)
+    lines = {r.field: r.lines for r in own.render("card").reports}
+    assert lines == {"a": ("Default A",), "b": (), "brand": ("Acme",)}
+    assert "<rect" not in own.render_svg("card")  # og:if sees the unset declared field as empty
+    assert "<rect" in own.render_svg("card", b="Given")
 
 
 def test_empty_value_draws_nothing(renderer: Renderer) -> None:

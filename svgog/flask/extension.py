@@ -6,17 +6,19 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, url_for
+from flask import Flask, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
 from ..cache import MemoryCache
+from ..errors import InvalidInput
 from ..renderer import FORMATS, Renderer
 from ..validation import DEFAULT_MAX_LENGTH
 from . import gallery  # noqa: F401  (registers the gallery's routes on the blueprint)
-from .signing import SIGNATURE_PARAMETER, UrlSigner
+from .signing import SIGNATURE_PARAMETER, VERSION_PARAMETER, UrlSigner
 from .state import Settings, settings
-from .views import blueprint
+from .views import blueprint, version_of
 
 __all__ = ["SvgOg", "og_image_url", "og_meta"]
 
@@ -44,6 +46,8 @@ class SvgOg:
     ``SVGOG_FORMATS``         formats served (png, jpg, webp, svg)
     ``SVGOG_SCALES``          scales served (1, 2)
     ``SVGOG_URL_PREFIX``      where the blueprint is mounted (``/og``)
+    ``SVGOG_BASE_URL``        where absolute image URLs start (this host)
+    ``SVGOG_SITE_NAME``       ``og:site_name`` for :func:`og_meta` (none)
     ``SVGOG_MAX_AGE``         ``Cache-Control`` max-age (one day)
     ``SVGOG_SIGNING``         require signed URLs (on unless debugging)
     ``SVGOG_SECRET_KEY``      signing key (the app's ``SECRET_KEY``)
@@ -109,6 +113,8 @@ class SvgOg:
             webhook_max_bytes=int(config.get("webhook_max_bytes", 64 * 1024)),
             max_renders=int(config.get("max_renders", 2 * (os.cpu_count() or 1))),
             render_wait=float(config.get("render_wait", 10.0)),
+            base_url=_base_url(config.get("base_url")),
+            site_name=config.get("site_name") or None,
         )
         app.register_blueprint(blueprint, url_prefix=config.get("url_prefix", "/og"))
         app.add_template_global(og_image_url)
@@ -123,44 +129,132 @@ class SvgOg:
 _DEFAULT = object()
 
 
-def og_image_url(name: str, format: str = "png", *, _external: bool = True, _scale: float = 1.0, **fields: Any) -> str:
+def _base_url(value: object) -> str | None:
+    """``SVGOG_BASE_URL``, checked: an absolute http(s) URL, without its trailing slash."""
+    if not value:
+        return None
+    text = str(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"svgog: SVGOG_BASE_URL must be an absolute http(s) URL without a query, "
+            f"such as https://cdn.example.com/og (got {text[:100]!r})"
+        )
+    return text.rstrip("/")
+
+
+def og_image_url(
+    name: str, /, format: str = "png", *, scale: float = 1, v: object = None, _external: bool = True, **fields: Any
+) -> str:
     """The signed, versioned URL of a template's image with the given fields.
 
     The ``v`` parameter is the image's content hash: when the template, the
     fonts or a field change, so does the URL, and platforms fetch the new
-    image (such responses are cached as immutable). Invalid fields raise the
-    same errors as rendering. Available in Jinja templates.
+    image (such responses are cached as immutable). ``v=2`` adds a version of
+    your own (``v=<hash>-2``): a new URL for the same image, for a platform
+    that cached a preview you want it to fetch again. ``scale=2`` is the
+    image at twice the size (one of ``SVGOG_SCALES``). Absolute URLs start at
+    ``SVGOG_BASE_URL`` when it is set (then no request is needed), else at
+    this request's host. Invalid fields raise the same errors as rendering.
+    Available in Jinja templates.
+
+    :raises InvalidInput: A field, format or scale the image cannot have.
     """
+    return _image_url(name, format, fields, scale=scale, version=v, external=_external)
+
+
+def _image_url(
+    name: str, format: str, fields: Mapping[str, Any], *, scale: float, version: object, external: bool
+) -> str:
     state = settings()
-    values = {k: str(v) for k, v in fields.items()}
-    job = state.renderer.prepare(name, values, format=format, scale=_scale)
-    query: dict[str, str] = {**values, "v": job.key[:16]}
-    if _scale != 1:
-        query["scale"] = f"{_scale:g}"
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale not in state.scales:
+        raise InvalidInput(state.scale_message(), template=name)
+    if format not in state.formats:
+        raise InvalidInput(f"format {format[:20]!r} is not served (SVGOG_FORMATS)", template=name)
+    values = {key: str(value) for key, value in fields.items()}
+    job = state.prepare(name, values, format=format, scale=float(scale))
+    query: dict[str, str] = {**values, VERSION_PARAMETER: version_of(job.key, version)}
+    if scale != 1:
+        query["scale"] = f"{scale:g}"
     if state.signer is not None:
         query[SIGNATURE_PARAMETER] = state.signer.sign(f"{name}.{format}", query.items())
-    return url_for("svgog.image", name=name, ext=format, _external=_external, **query)
+    if external and state.base_url is not None:
+        return f"{state.base_url}/{name}.{format}?{urlencode(query)}"
+    return url_for("svgog.image", name=name, ext=format, _external=external) + "?" + urlencode(query)
 
 
-def og_meta(name: str, alt: str | None = None, *, format: str = "png", **fields: Any) -> Markup:
-    """The full set of Open Graph and Twitter image tags for a template's image.
+def og_meta(
+    name: str,
+    /,
+    alt: str | None = None,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    url: str | None = None,
+    site_name: str | None = None,
+    type: str = "website",
+    format: str = "png",
+    scale: float = 1,
+    v: object = None,
+    fields: Mapping[str, Any] | None = None,
+    **more: Any,
+) -> Markup:
+    """The page's Open Graph and Twitter tags, with the image of a template.
 
-    Available in Jinja templates: ``{{ og_meta("blog", alt=post.title, title=post.title) }}``.
+    ``{{ og_meta("blog", title=post.title, description=post.summary, type="article", author=post.author) }}``
+    writes ``og:type``, ``og:site_name``, ``og:url``, ``og:title``,
+    ``og:description``, the image (``og:image`` with its width, height, type
+    and alt text), ``twitter:card``, ``twitter:title``,
+    ``twitter:description``, ``twitter:image`` and its alt text; every value
+    HTML-escaped, tags without a value left out. Available in Jinja templates.
+
+    :param name: The template.
+    :param alt: The image's alt text; the title by default.
+    :param title: The page's title; also the card's ``title`` field when the
+        template has one.
+    :param description: The page's summary; also the card's ``description``
+        field when the template has one.
+    :param url: The page's canonical URL; this request's URL without its
+        query string by default.
+    :param site_name: The site's name; ``SVGOG_SITE_NAME`` by default.
+    :param type: ``og:type``: ``"website"`` (the default) or ``"article"``
+        for a post, or another Open Graph type.
+    :param format: The image's format.
+    :param scale: The image's scale (its width and height are scaled too).
+    :param v: A version of your own for the image URL (see :func:`og_image_url`).
+    :param fields: Card fields whose names are taken by these parameters
+        (``url``, ``type``…); they win over ``title`` and ``description``.
+    :param more: More card fields.
     """
     state = settings()
     template = state.renderer.template(name)
-    url = og_image_url(name, format, **fields)
-    media_type = FORMATS[format]
-    text = alt if alt is not None else str(fields.get("title", ""))
-    tags: Mapping[str, str] = {
-        "og:image": url,
-        "og:image:width": str(template.width),
-        "og:image:height": str(template.height),
-        "og:image:type": media_type,
-        "og:image:alt": text,
+    page = {"title": title, "description": description}
+    card: dict[str, Any] = {k: value for k, value in page.items() if value is not None and k in template.fields}
+    card.update(fields or {})
+    card.update(more)
+    image = _image_url(name, format, card, scale=scale, version=v, external=True)
+    if url is None and has_request_context():
+        url = request.base_url
+    alt = alt if alt is not None else title
+    properties = {
+        "og:type": type,
+        "og:site_name": site_name if site_name is not None else state.site_name,
+        "og:url": url,
+        "og:title": title,
+        "og:description": description,
+        "og:image": image,
+        "og:image:width": str(round(template.width * scale)),
+        "og:image:height": str(round(template.height * scale)),
+        "og:image:type": FORMATS[format],
+        "og:image:alt": alt,
     }
-    lines = [f'<meta property="{key}" content="{escape(value)}">' for key, value in tags.items()]
-    lines.append('<meta name="twitter:card" content="summary_large_image">')
-    lines.append(f'<meta name="twitter:image" content="{escape(url)}">')
-    lines.append(f'<meta name="twitter:image:alt" content="{escape(text)}">')
+    names = {
+        "twitter:card": "summary_large_image",
+        "twitter:title": title,
+        "twitter:description": description,
+        "twitter:image": image,
+        "twitter:image:alt": alt,
+    }
+    lines = [f'<meta property="{key}" content="{escape(value)}">' for key, value in properties.items() if value]
+    lines += [f'<meta name="{key}" content="{escape(value)}">' for key, value in names.items() if value]
     return Markup("\n".join(lines))

@@ -71,7 +71,7 @@ def preview(name: str, ext: str) -> Response:
         return plain(f"unknown format {ext[:20]!r}", 404)
     try:
         fields, scale = query_fields(query_pairs(), state)
-        result = state.renderer.render(name, fields, format="svg" if ext == "json" else ext, scale=scale)
+        result = state.prepare(name, fields, format="svg" if ext == "json" else ext, scale=scale).run()
     except Refusal as exc:
         return plain(str(exc), exc.status)
     except TemplateNotFound as exc:

@@ -26,18 +26,18 @@ from ..cache import CachedImage, pack, unpack
 from ..errors import InvalidInput, SvgogError, TemplateNotFound
 from ..files import write_atomically
 from ..renderer import FORMATS, RenderJob
-from .signing import SIGNATURE_PARAMETER
+from .signing import SIGNATURE_PARAMETER, VERSION_PARAMETER
 from .state import Settings, settings
 
-__all__ = ["MAX_PARAMETERS", "RESERVED_PARAMETERS", "blueprint"]
+__all__ = ["MAX_PARAMETERS", "RESERVED_PARAMETERS", "blueprint", "is_version_of", "version_of"]
 
 log = logging.getLogger("svgog")
 
-#: Query names that are never fields: ``v`` (the version: people append
-#: ``?v=2`` so platforms re-fetch a preview; svgog's own URLs put the content
-#: hash there), ``sig`` (the signature) and ``scale``. Names starting with
-#: ``_`` are ignored as well.
-RESERVED_PARAMETERS = frozenset({"v", SIGNATURE_PARAMETER, "scale"})
+#: Query names that are never fields: ``v`` (the version: people append or
+#: replace ``?v=2`` so platforms re-fetch a preview; svgog's own URLs put the
+#: content hash there; not signed, may repeat), ``sig`` (the signature) and
+#: ``scale`` (signed). Names starting with ``_`` are ignored as well (signed).
+RESERVED_PARAMETERS = frozenset({VERSION_PARAMETER, SIGNATURE_PARAMETER, "scale"})
 #: The most query parameters a request may carry.
 MAX_PARAMETERS = 100
 _EXTENSIONS = {"jpeg": "jpg"}
@@ -90,7 +90,7 @@ def query_fields(pairs: list[tuple[str, str]], state: Settings) -> tuple[dict[st
     seen: set[str] = set()
     scale = 1.0
     for key, value in pairs:
-        if key in seen:
+        if key in seen and key != VERSION_PARAMETER:  # ``&v=2`` appended to a URL that has a ``v``
             raise Refusal(f"parameter {key[:40]!r} is given more than once", 400)
         seen.add(key)
         if key == "scale":
@@ -99,8 +99,7 @@ def query_fields(pairs: list[tuple[str, str]], state: Settings) -> tuple[dict[st
             except ValueError:
                 scale = math.nan
             if scale not in state.scales:
-                allowed = ", ".join(f"{s:g}" for s in sorted(state.scales))
-                raise Refusal(f"scale must be one of {allowed}", 400)
+                raise Refusal(state.scale_message(), 400)
         elif key not in RESERVED_PARAMETERS and not key.startswith("_"):
             fields[key] = value
     if len(fields) > state.max_fields:
@@ -123,7 +122,7 @@ def image(name: str, ext: str) -> Response:
             if not state.signer.verify(f"{name}.{ext}", pairs, signature):
                 raise Refusal("missing or invalid signature", 403)
         fields, scale = query_fields(pairs, state)
-        job = state.renderer.prepare(name, fields, format=ext, scale=scale)
+        job = state.prepare(name, fields, format=ext, scale=scale)
     except Refusal as exc:
         return plain(str(exc), exc.status)
     except TemplateNotFound as exc:
@@ -131,9 +130,9 @@ def image(name: str, ext: str) -> Response:
     except InvalidInput as exc:
         return plain(str(exc), 400)
     except SvgogError as exc:
-        log.error("svgog: template %r cannot be used: %s", name, exc)
+        log.error("template %r cannot be used: %s", name, exc)
         return _fallback(state, name)
-    versioned = request.args.get("v") == job.key[:16]
+    versioned = any(is_version_of(value, job.key) for key, value in pairs if key == VERSION_PARAMETER)
     if request.if_none_match.contains(job.key):
         return _cached_response(None, job.key, state, versioned, status=304)
     try:
@@ -143,9 +142,19 @@ def image(name: str, ext: str) -> Response:
     except InvalidInput as exc:  # e.g. an image URL that cannot be fetched
         return plain(str(exc), 400)
     except Exception:
-        log.exception("svgog: rendering %r failed (fields: %r)", name, {k: v[:100] for k, v in fields.items()})
+        log.exception("rendering %r failed (fields: %r)", name, {k: v[:100] for k, v in fields.items()})
         return _fallback(state, name)
     return _cached_response(entry, job.key, state, versioned)
+
+
+def version_of(key: str, version: object = None) -> str:
+    """The ``v`` of svgog's URLs: the image's content hash, then the caller's own version, if any."""
+    return key[:16] if version is None or version == "" else f"{key[:16]}-{version}"
+
+
+def is_version_of(value: str, key: str) -> bool:
+    """Whether a ``v`` holds this image's content hash (its response may then be cached as immutable)."""
+    return value == key[:16] or value.startswith(key[:16] + "-")
 
 
 def _cached_render(state: Settings, job: RenderJob) -> CachedImage:
@@ -205,15 +214,15 @@ def _fallback(state: Settings, name: str) -> Response:
         try:
             data = state.fallback.read_bytes()
         except OSError:
-            log.exception("svgog: the fallback image %s cannot be read", state.fallback)
+            log.exception("the fallback image %s cannot be read", state.fallback)
     if data is None:
         try:
             # Through the cache: a broken field must not cost a second render per request.
             template = state.renderer.template(name)
             samples = {f: spec.sample for f, spec in template.fields.items() if spec.sample is not None}
-            data = _cached_render(state, state.renderer.prepare(name, samples)).data
+            data = _cached_render(state, state.prepare(name, samples)).data
         except Exception:
-            log.exception("svgog: the sample rendering of %r failed too; serving the static fallback", name)
+            log.exception("the sample rendering of %r failed too; serving the static fallback", name)
             data = _LAST_RESORT.read_bytes()
     return Response(
         data,
@@ -271,7 +280,7 @@ def webhook(name: str) -> Response:
     if len(fields) > state.max_fields:
         return plain(f"too many fields (at most {state.max_fields})", 400)
     try:
-        job = state.renderer.prepare(name, fields, format=ext)
+        job = state.prepare(name, fields, format=ext)
         filename = f"{job.key}.{ext}"
         path = state.storage_dir / filename
         if not path.exists():
@@ -290,12 +299,15 @@ def webhook(name: str) -> Response:
     except InvalidInput as exc:
         return plain(str(exc), 400)
     except OSError:
-        log.exception("svgog: cannot store the image for %r", name)
+        log.exception("cannot store the image for %r", name)
         return plain("the image could not be stored", 503, **{"Retry-After": "30"})
     except Exception:
-        log.exception("svgog: webhook rendering of %r failed", name)
+        log.exception("webhook rendering of %r failed", name)
         return plain("the image could not be rendered", 503, **{"Retry-After": "30"})
-    url = url_for("svgog.stored", filename=filename, _external=True)
+    if state.base_url is not None:
+        url = f"{state.base_url}/stored/{filename}"
+    else:
+        url = url_for("svgog.stored", filename=filename, _external=True)
     return Response(
         json.dumps({"url": url, "width": width, "height": height, "etag": job.key}),
         mimetype="application/json",
