@@ -36,15 +36,17 @@ sysdeps:
 	fi
 
 # System fonts svgog finds through fontconfig: fc-list, Noto CJK so that
-# Chinese, Japanese and Korean titles render with no configuration, and
-# DejaVu (the system font tests choose among its faces).
+# Chinese, Japanese and Korean titles render with no configuration, Noto's
+# other scripts (Thai, Bengali, Tamil...), and DejaVu (the system font tests
+# choose among its faces).
 fonts:
 	@if ! command -v fc-list >/dev/null || [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
+	    || [ ! -e /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ] \
 	    || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fontconfig fonts-noto-cjk fonts-dejavu-core fonts-dejavu-extra; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fontconfig fonts-noto-cjk fonts-noto-core fonts-dejavu-core fonts-dejavu-extra; \
 	  else \
-	    echo "svgog finds system fonts with fontconfig; for CJK: sudo apt-get install --no-install-recommends fontconfig fonts-noto-cjk" >&2; \
+	    echo "svgog finds system fonts with fontconfig: sudo apt-get install --no-install-recommends fontconfig fonts-noto-cjk fonts-noto-core" >&2; \
 	  fi; \
 	fi
 

@@ -60,7 +60,7 @@ UrlFetcher = Callable[[str, str], bytes]
 
 def _refused(url: str, resource_type: str, reason: str) -> bytes:
     shown = url if len(url) <= 120 else url[:120] + "…"
-    log.warning("svgog: not fetching %s (%s)", shown, reason)
+    log.warning("not fetching %s (%s)", shown, reason)
     # CairoSVG skips an <image> whose bytes are too short to be an image, but
     # needs a parseable document where it expects SVG.
     return _EMPTY_SVG if resource_type == "image/svg+xml" else b""
@@ -255,7 +255,7 @@ def _draw_with_filter(surface: Any, node: Any, value: str, draw: Callable[[Any],
             _draw_filtered(surface, node, spec, draw)
         else:
             # svgog.filters.unsupported_filters reports these for the template checker.
-            log.debug("svgog: filter %r not drawn (unsupported or missing)", value)
+            log.debug("filter %r not drawn (unsupported or missing)", value)
             draw(node)
     finally:
         node["filter"] = value

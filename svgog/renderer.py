@@ -87,7 +87,11 @@ def coverage_message(report: FitReport) -> str | None:
     if report.missing:
         shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in report.missing[:10])
         more = f" and {len(report.missing) - 10} more" if len(report.missing) > 10 else ""
-        hint = " (Debian: apt-get install fonts-noto-cjk)" if any(_CJK.match(c) for c in report.missing) else ""
+        hint = ""
+        if any(_CJK.match(c) for c in report.missing):
+            hint = " (Debian: apt-get install fonts-noto-cjk)"
+        elif any(_LETTER.match(c) for c in report.missing):  # Noto's other scripts: Thai, Bengali, Tamil...
+            hint = " (Debian: apt-get install fonts-noto-core)"
         return (
             f"no font has {shown}{more}: left out; install a font that has them{hint} "
             "or add one (svgog --fonts DIR, Renderer(fonts=...))"
@@ -96,6 +100,7 @@ def coverage_message(report: FitReport) -> str | None:
 
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Bopomofo}]")
+_LETTER = regex.compile(r"[\p{L}\p{M}]")
 
 
 @dataclass(frozen=True)

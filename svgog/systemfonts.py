@@ -62,9 +62,9 @@ LIST_FORMAT = (
     "%{file" + _ESCAPE + "}\t"
     "%{[]family,familylang{%{family" + _ESCAPE + "}=%{familylang},}}\t"
     "%{index}\t%{slant}\t%{weight}\t%{width}\t%{spacing}\t"
-    "%{variable}\t%{outline}\t%{color}\t%{lang}\t%{charset}\n"
+    "%{variable}\t%{outline}\t%{color}\t%{fontversion}\t%{lang}\t%{charset}\n"
 )
-_PLAIN_FIELDS = 10  # the fields after the two escaped ones
+_PLAIN_FIELDS = 11  # the fields after the two escaped ones
 _FAMILY_FORMAT = "%{[]family{%{family" + _ESCAPE + "},}}"
 
 # fontconfig's weight scale against OpenType's (fontconfig's fcweight.c): CSS
@@ -182,6 +182,8 @@ class SystemFont:
     outline: bool = True
     #: Whether the face has color glyphs (COLR, CBDT, sbix or SVG).
     color: bool = False
+    #: The font's version (its ``head`` table's fontRevision in 16.16 fixed point, as fontconfig gives it).
+    version: int = 0
     #: The languages fontconfig says the face covers (its codes: ``ja``, ``zh-cn``, ``und-zsye``).
     langs: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     #: Covered code points as sorted half-open ranges, flattened: ``[start, end, start, end, ...]``.
@@ -239,6 +241,8 @@ class SystemFonts:
                 GENERICS.index(font.generic) if font.generic in GENERICS else len(GENERICS),
                 order.get(_family_key(font.family), len(order)),
                 _HAN_ORDER.index(tag) if tag else len(_HAN_ORDER),
+                # fontconfig's last criterion: the newer font (Noto Sans Thai 2.0 before Noto Looped Thai 1.0).
+                -font.version,
                 font.family.casefold(),
                 font.family,
                 font.path,
@@ -349,6 +353,8 @@ class SystemFonts:
            non-CJK locale (Noto CJK's JP face is the collection's first). The
            server's locale is deliberately not consulted: a card should not
            change with the machine that renders it. Pass ``lang`` instead.
+        5. The newer font (fontconfig's ``fontversion``): Noto Sans Thai 2.0
+           before Noto Looped Thai 1.0, as ``fc-match :lang=th`` answers.
 
         Inside the family, the face is the one CSS would match for ``stretch``,
         ``style`` (italic falls back to oblique, then normal) and ``weight``
@@ -654,7 +660,7 @@ def _parse_line(
         _log.debug("skipped an fc-list line that does not match the format: %.80r", line)
         return None
     head, index_text, slant_text, weight_text, width_text, spacing_text = parts[:6]
-    variable, outline, color, lang_text, charset = parts[6:]
+    variable, outline, color, version_text, lang_text, charset = parts[6:]
     fields = _split(head)
     names = [(item[0], item[-1]) for item in fields[-1] if item[0]]
     if len(fields) != 2 or not names or not index_text.isdigit():
@@ -690,6 +696,7 @@ def _parse_line(
         instance=index >> 16,
         outline=outline != "False",
         color=color == "True",
+        version=int(version_text) if version_text.isdigit() else 0,
         langs=langs,
         coverage=coverage,
     )

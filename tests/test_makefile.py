@@ -47,7 +47,7 @@ def test_make_test_installs_the_test_extras_fonts_and_chromium_under_its_own_sta
     assert "pip install --quiet -e '.[test]'" in test
     assert f"touch {tmp_path / 'venv' / '.installed-test'}\n" in test
     assert "apt-get install -y -qq --no-install-recommends chromium" in test
-    assert "fonts-noto-cjk" in test and "libcairo2" in test
+    assert "fonts-noto-cjk fonts-noto-core" in test and "libcairo2" in test
 
 
 def test_every_apt_install_skips_recommended_packages() -> None:

@@ -203,6 +203,36 @@ def test_agrees_with_fontconfig_on_coverage(system: SystemFonts, char: str) -> N
         assert found is not None and (found.path, found.index) in covering
 
 
+# Letters of scripts without Han unification (where svgog deliberately goes by the script's language).
+_ONE_PER_SCRIPT = "ก ক क த ب א Ж Ω ა Ա က ខ ∑".split()
+
+
+@pytest.mark.parametrize("char", _ONE_PER_SCRIPT)
+def test_chooses_the_family_fc_match_chooses(system: SystemFonts, char: str) -> None:
+    """The family is the one ``fc-match sans-serif:charset=…`` names, when fontconfig finds a face covering it."""
+    assert FC_LIST is not None
+    fc_match = str(Path(FC_LIST).with_name("fc-match"))
+    answer = subprocess.run(
+        [fc_match, "--format", "%{family[0]}\t%{file}", f"sans-serif:charset={ord(char):x}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    family, path = answer.split("\t")
+    found = system.for_cluster(char)
+    if not any(covering == path for covering, _ in fontconfig_faces(char)):
+        assert found is None, f"fontconfig has no face for {char!r}"
+    else:
+        assert found is not None and found.family == family, (char, found, family)
+
+
+def test_the_newer_font_wins_a_tie() -> None:
+    lines = [
+        listing_line("/f/looped.ttf\tAa Looped=en,", version="65536", charset="e01-e3a"),
+        listing_line("/f/sans.ttf\tZz Sans=en,", version="131072", charset="e01-e3a"),
+    ]
+    found = SystemFonts.from_listing("\n".join(lines)).for_cluster("\u0e01")
+    assert found is not None and found.family == "Zz Sans"
+
+
 def test_script_language_preferred(system: SystemFonts) -> None:
     for char, lang in (("ก", "th"), ("ب", "ar"), ("א", "he")):
         claiming = [f for f in system.fonts if f.covers(ord(char)) and lang in f.langs and f.outline]
@@ -378,11 +408,12 @@ def test_failing_fc_list_means_no_fonts(tmp_path: Path, caplog: pytest.LogCaptur
 def listing_line(head: str, *, index: str = "0", weight: str = "80", charset: str = "20-7e", **fields: str) -> str:
     """One line as LIST_FORMAT prints it, with ``head`` (file and families) already escaped."""
     plain = {"slant": "0", "width": "100", "spacing": "", "variable": "False", "outline": "True", "color": "False"}
+    plain["version"] = "65536"
     plain.update(fields)
     lang = plain.pop("lang", "en|fr")
     return "\t".join(
         [head, index, plain["slant"], weight, plain["width"], plain["spacing"], plain["variable"]]
-        + [plain["outline"], plain["color"], lang, charset]
+        + [plain["outline"], plain["color"], plain["version"], lang, charset]
     )
 
 

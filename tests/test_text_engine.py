@@ -230,9 +230,14 @@ def test_missing_characters_are_reported_and_logged(caplog: pytest.LogCaptureFix
     with pytest.raises(UnsupportedText, match=r"U\+6F22") as info:
         Renderer(strict=True, system_fonts=False).render_png("blog", title="漢字 title")
     assert info.value.field == "title"
-    # A character no font anywhere has (private use) is missing with the system's fonts too.
-    title = next(r for r in Renderer().render("blog", title="\U0010fffd x").reports if r.field == "title")
+    # Other scripts name Noto's package for them; a character no font anywhere has
+    # (private use) is missing with the system's fonts too, and names no package.
+    thai = renderer.render("blog", format="svg", title="ภาษา").warnings
+    assert len(thai) == 1 and "U+0E20" in thai[0] and "fonts-noto-core" in thai[0]
+    result = Renderer().render("blog", title="\U0010fffd x")
+    title = next(r for r in result.reports if r.field == "title")
     assert title.missing == ("\U0010fffd",)
+    assert "U+10FFFD" in result.warnings[0] and "apt-get" not in result.warnings[0]
 
 
 def test_the_systems_fonts_draw_what_the_renderers_lack() -> None:
@@ -251,7 +256,7 @@ def test_every_run_is_shaped_by_harfbuzz() -> None:
     title = next(r for r in result.reports if r.field == "title")
     assert title.missing == () and title.lines == ("Hello مرحبا",)
     arabic = FONTS.match("Noto Sans Arabic")
-    joined = shape(arabic, "مرحبا", rtl=True, complex_script=True, spacing=100.0)
+    joined = shape(arabic, "مرحبا", rtl=True, cursive=True, spacing=100.0)
     assert list(joined.glyphs) != [arabic.glyph_for(c) for c in reversed("مرحبا")], "joining forms"
     assert joined.advance == shape(arabic, "مرحبا", rtl=True).advance, "no letter spacing in cursive scripts"
     # Letter spacing follows every cluster: a letter with its combining mark is one.

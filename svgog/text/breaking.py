@@ -123,6 +123,13 @@ def split_word(word: str, max_width: float, measure: Measure, start: int = 0) ->
             cluster_width = measure(cluster, position)
             position += len(cluster)
             if current and current_width + cluster_width > max_width:
+                # Near the edge the sum of clusters is not the width (kerning,
+                # joining forms): the piece as it would be drawn decides. Only
+                # here, so a long hostile "word" still costs about linear time.
+                exact = measure(current + cluster, position - len(current) - len(cluster))
+                if exact <= max_width:
+                    current, current_width = current + cluster, exact
+                    continue
                 pieces.append(current)
                 current, current_width = cluster, cluster_width
             else:

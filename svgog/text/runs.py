@@ -19,7 +19,7 @@ from ..fonts import FontFace
 from .bidi import levels, visual_order
 from .emoji import ADVANCE, ASCENT, DESCENT, EmojiSet
 from .segment import clusters, is_emoji
-from .shaping import GlyphRun, is_ignorable, needs_shaping, shape
+from .shaping import GlyphRun, is_cursive, is_ignorable, shape
 from .styled import RunStyle, StyledText
 
 __all__ = ["FontChain", "Measurer", "Piece", "VisualRun", "line_levels", "line_runs", "text_levels", "vertical_extent"]
@@ -36,7 +36,7 @@ class Piece:
     kind: str
     face: FontFace | None = None
     emoji: str | None = None
-    complex_script: bool = False
+    cursive: bool = False
     level: int = 0
     #: The index of the piece's :class:`~svgog.text.styled.RunStyle`.
     style: int = 0
@@ -103,15 +103,15 @@ class FontChain:
         emoji_name = self.emoji.name(cluster) if self.emoji is not None else None
         if emoji_name is not None and is_emoji(cluster):
             return (EMOJI, emoji_name, False)
-        complex_script = needs_shaping(visible[0])
+        cursive = is_cursive(visible[0])
         for face in self.faces:
             if all(face.has_char(c) for c in visible):
-                return (FACE, face, complex_script)
+                return (FACE, face, cursive)
         if emoji_name is not None:
             return (EMOJI, emoji_name, False)
         found = self.fallback("".join(visible)) if self.fallback is not None else None
         if found is not None:
-            return (FACE, found, complex_script)
+            return (FACE, found, cursive)
         return (MISSING, None, False)
 
     def pieces(
@@ -128,23 +128,29 @@ class FontChain:
         result: list[Piece] = []
         start = 0
         for cluster in clusters(text):
-            kind, source, complex_script = self.source(cluster)
+            kind, source, cursive = self.source(cluster)
             level = char_levels[start] if char_levels is not None else 0
             start += len(cluster)
             face = source if kind == FACE else None
             last = result[-1] if result else None
+            if last is not None and kind == INVISIBLE and last.kind == FACE and last.level == level and cluster != "\n":
+                # Format characters (soft hyphen, zero-width space, word joiner)
+                # stay in the run around them: HarfBuzz hides them, and letters
+                # keep joining and kerning across them, as in browsers.
+                result[-1] = Piece(last.text + cluster, FACE, last.face, None, last.cursive, level, style)
+                continue
             if (
                 last is not None
                 and kind in (FACE, MISSING, INVISIBLE)
                 and last.kind == kind
                 and last.face is face
-                and last.complex_script == complex_script
+                and last.cursive == cursive
                 and last.level == level
             ):
-                result[-1] = Piece(last.text + cluster, kind, face, None, complex_script, level, style)
+                result[-1] = Piece(last.text + cluster, kind, face, None, cursive, level, style)
             else:
                 emoji = source if kind == EMOJI else None
-                result.append(Piece(cluster, kind, face, emoji, complex_script, level, style))  # type: ignore[arg-type]
+                result.append(Piece(cluster, kind, face, emoji, cursive, level, style))  # type: ignore[arg-type]
         return result
 
     def shape_piece(self, piece: Piece, spacing_em: float = 0.0, scale: float = 1.0) -> VisualRun:
@@ -155,7 +161,7 @@ class FontChain:
                 face,
                 piece.text,
                 rtl=piece.level % 2 == 1,
-                complex_script=piece.complex_script,
+                cursive=piece.cursive,
                 spacing=spacing_em * face.units_per_em,
             )
             return VisualRun(piece, run, run.advance / face.units_per_em, scale)
@@ -328,7 +334,7 @@ class Measurer:
                 width += run.advance_em
                 # Letter spacing follows each cluster as drawing adds it (HarfBuzz's clusters).
                 if run.glyphs is not None:
-                    spaced += run.glyphs.clusters if not piece.complex_script else 0
+                    spaced += run.glyphs.clusters if not piece.cursive else 0
                 elif piece.kind == EMOJI:
                     spaced += 1
             found = (width, spaced)

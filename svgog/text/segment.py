@@ -123,7 +123,8 @@ def _breakable(before: str, after: str) -> bool:
     """Whether a line may break between two adjacent non-space clusters."""
     if before in (ZERO_WIDTH_SPACE, SOFT_HYPHEN) or before in _BREAK_AFTER:
         return not _CLOSING.match(after)
-    if not (is_cjk(before) or is_cjk(after)):
+    # CJK characters and emoji are ideographic (UAX #14 class ID): lines may break around them.
+    if not (is_cjk(before) or is_cjk(after) or is_emoji(before) or is_emoji(after)):
         return False
     return before[-1] not in NO_LINE_END and after[0] not in NO_LINE_START
 

@@ -12,7 +12,6 @@ from the run's origin, in visual (left to right) order.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -20,12 +19,13 @@ import uharfbuzz as hb
 
 from ..fonts import FontFace
 
-__all__ = ["GlyphRun", "is_ignorable", "needs_shaping", "shape"]
+__all__ = ["GlyphRun", "is_cursive", "is_ignorable", "shape"]
 
-_COMPLEX = regex.compile(
-    r"[\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}\p{Nko}\p{Samaritan}\p{Mandaic}\p{Devanagari}\p{Bengali}"
-    r"\p{Gurmukhi}\p{Gujarati}\p{Oriya}\p{Tamil}\p{Telugu}\p{Kannada}\p{Malayalam}\p{Sinhala}\p{Thai}\p{Lao}"
-    r"\p{Tibetan}\p{Myanmar}\p{Khmer}\p{Mongolian}\p{Balinese}\p{Javanese}]"
+# Scripts whose letters join: CSS (and browsers) give them no letter spacing,
+# which would tear the joins apart. Hebrew, Devanagari or Thai are spaced.
+_CURSIVE = regex.compile(
+    r"[\p{Arabic}\p{Syriac}\p{Nko}\p{Mandaic}\p{Mongolian}\p{Adlam}\p{Hanifi_Rohingya}\p{Sogdian}"
+    r"\p{Psalter_Pahlavi}\p{Manichaean}\p{Phags_Pa}]"
 )
 # Format characters that steer shaping or breaking but are never drawn.
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
@@ -54,35 +54,34 @@ def is_ignorable(char: str) -> bool:
     return _IGNORABLE.match(char) is not None
 
 
-def needs_shaping(cluster: str) -> bool:
-    """Whether a cluster belongs to a right-to-left or cursive (complex) script.
+def is_cursive(cluster: str) -> bool:
+    """Whether a cluster belongs to a cursive script (its letters join), which takes no letter spacing.
 
-    Such runs take no letter spacing, which would break their joins.
-
-    >>> needs_shaping("a"), needs_shaping("\\u0639"), needs_shaping("\\u0915")
-    (False, True, True)
+    >>> is_cursive("a"), is_cursive("\\u0639"), is_cursive("\\u05d0"), is_cursive("\\u0915")
+    (False, True, False, False)
     """
-    return _COMPLEX.match(cluster) is not None or unicodedata.bidirectional(cluster[0]) in ("R", "AL")
+    return _CURSIVE.match(cluster) is not None
 
 
 def shape(
-    face: FontFace, text: str, *, rtl: bool = False, complex_script: bool = False, spacing: float = 0.0
+    face: FontFace, text: str, *, rtl: bool = False, cursive: bool = False, spacing: float = 0.0
 ) -> GlyphRun:
     """Shape a run of text in one face with HarfBuzz's default features.
 
     :param rtl: Whether the run is right-to-left (its bidi level is odd): glyphs
         come out in visual order, and brackets mirrored.
-    :param complex_script: Whether the run is of a cursive or complex script,
-        which takes no letter spacing.
+    :param cursive: Whether the run is of a cursive script (Arabic…), which
+        takes no letter spacing.
     :param spacing: Letter spacing in font units, added after every cluster
-        (HarfBuzz's clusters: a letter with its marks, a ligature).
+        (HarfBuzz's clusters: a letter with its marks, a ligature) but a lone
+        format character.
     """
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.guess_segment_properties()  # script and language from the text
     buffer.direction = "rtl" if rtl else "ltr"
     hb.shape(face.harfbuzz_font(), buffer)
-    if complex_script:
+    if cursive:
         spacing = 0.0
     infos = buffer.glyph_infos
     glyphs: list[int] = []
@@ -96,7 +95,9 @@ def shape(
             positions.append((pen + position.x_offset, float(position.y_offset)))
         pen += position.x_advance
         # A cluster's glyphs are consecutive: it ends where the next glyph's cluster differs.
-        if index == last or infos[index + 1].cluster != info.cluster:
+        # A format character alone (soft hyphen, zero-width space) draws nothing
+        # and takes no letter spacing, as in browsers.
+        if (index == last or infos[index + 1].cluster != info.cluster) and not is_ignorable(text[info.cluster]):
             clusters += 1
             pen += spacing
     return GlyphRun(face, tuple(glyphs), tuple(positions), pen, clusters)
