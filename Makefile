@@ -9,16 +9,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run serve-prod test sysdeps fonts browser clean
+.PHONY: run serve-prod test sysdeps fonts browser nginx clean
 
+# The development server signs image URLs with a random key per start (unless
+# SECRET_KEY is set) and shows the template gallery at /og/.
 run: sysdeps fonts $(STAMP)
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	@if [ -z "$$SECRET_KEY" ]; then echo "make run: signing image URLs with a random SECRET_KEY for this run"; fi
+	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')}" \
+	  SVGOG_GALLERY="$${SVGOG_GALLERY:-1}" $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 # Production serving: gunicorn with gunicorn.conf.py (2 workers on 2 cores) on 127.0.0.1:8000.
+# Needs SECRET_KEY (the same on every start); TRUSTED_HOSTS names the site's hosts (see app.py).
 serve-prod: sysdeps $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
-test: sysdeps fonts browser $(TEST_STAMP)
+test: sysdeps fonts browser nginx $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 # CairoSVG needs the cairo C library. Installed from Debian's packages when
@@ -57,6 +62,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else \
 	    echo "the browser tests need Chromium: sudo apt-get install --no-install-recommends chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+# tests/test_front_proxy.py runs Debian's nginx in front of gunicorn, over TLS
+# with a certificate that openssl makes for the test.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx openssl; \
+	  else \
+	    echo "the front-proxy test needs nginx: sudo apt-get install --no-install-recommends nginx openssl" >&2; exit 1; \
 	  fi; \
 	fi
 

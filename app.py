@@ -1,11 +1,24 @@
 """A small demo blog whose pages carry Open Graph images rendered by svgog.
 
-Run it with ``make run`` and open http://127.0.0.1:5000/.
+Run it with ``make run`` and open http://127.0.0.1:5000/ (a random signing key
+per start, and the template gallery at /og/). In production
+(``make serve-prod``: ``gunicorn -c gunicorn.conf.py 'app:create_app()'``)
+it reads its settings from the environment and refuses to start without
+``SECRET_KEY``:
+
+- ``SECRET_KEY``: signs image URLs; the same in every worker and on every start.
+- ``TRUSTED_HOSTS``: the site's host names, comma-separated (``blog.example.com``);
+  other ``Host`` headers get 400, and absolute URLs name only these.
+  ``127.0.0.1,localhost`` (where gunicorn listens) unless set.
+- ``SVGOG_BASE_URL``: where image URLs start, e.g. a CDN.
+- ``SVGOG_GALLERY=1``: serve the unsigned template gallery (off unless debugging).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from typing import Any
 
 from flask import Flask, abort, render_template_string
@@ -74,7 +87,9 @@ PAGE = """<!doctype html>
 {%- else %}
   <h1>svgog demo blog</h1>
   <p>Each post's Open Graph image is rendered from <code>templates_svg/blog.svg</code>.
-     Try every template in the <a href="{{ url_for('svgog.gallery') }}">gallery</a>.</p>
+  {%- if gallery %}
+     Try every template in the <a href="{{ url_for('svgog.gallery') }}">gallery</a>.
+  {%- endif %}</p>
   <ul>
   {%- for p in posts %}
     <li><a href="{{ url_for('post', slug=p.slug) }}">{{ p.title }}</a><br>
@@ -88,17 +103,41 @@ PAGE = """<!doctype html>
 """
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the demo application."""
+#: Hosts the demo answers when ``TRUSTED_HOSTS`` is not set: where ``make run`` and gunicorn listen.
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+
+
+class MissingSecretKey(SystemExit):
+    """Production without ``SECRET_KEY``: a one-line message, no traceback."""
+
+
+def create_app(config: dict[str, Any] | None = None, *, development: bool = False) -> Flask:
+    """Build the demo application.
+
+    :param config: Settings that win over the environment's (tests pass theirs).
+    :param development: Make up a signing key when none is set, as in debug
+        and testing mode (``python app.py``, ``flask run --debug``): image
+        URLs then change on every start.
+    """
     app = Flask(__name__)
-    # Image URLs are signed with this key: set SECRET_KEY in the environment
-    # of a real deployment (every worker needs the same one).
-    app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "svgog-demo-key-change-me")
-    # The demo shows the template gallery at /og/; a production site leaves it off.
-    app.config["SVGOG_GALLERY"] = True
+    config = dict(config or {})
     app.config["SVGOG_SITE_NAME"] = SITE_NAME
-    app.config.from_mapping(config or {})
+    for name in ("SECRET_KEY", "SVGOG_BASE_URL", "SVGOG_GALLERY"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    hosts = os.environ.get("TRUSTED_HOSTS", "")
+    app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or LOCAL_HOSTS
+    app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        if not (development or app.debug or app.testing):
+            raise MissingSecretKey(
+                "svgog demo: set SECRET_KEY (e.g. SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')); "
+                "every worker needs the same one"
+            )
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        print("svgog demo: no SECRET_KEY set; signing image URLs with a random key for this run", file=sys.stderr)
     SvgOg(app)
+    app.jinja_env.globals["gallery"] = app.extensions["svgog"].gallery
 
     @app.get("/")
     def index() -> str:
@@ -115,4 +154,4 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 if __name__ == "__main__":
-    create_app().run(host="127.0.0.1", port=5000)
+    create_app(development=True).run(host="127.0.0.1", port=5000)

@@ -3,6 +3,8 @@
     gunicorn -c gunicorn.conf.py 'app:create_app()'
 
 Every value can be overridden from the environment (e.g. ``WEB_CONCURRENCY=4``).
+The app itself reads ``SECRET_KEY`` (required: it refuses to start without
+one), ``TRUSTED_HOSTS`` and ``SVGOG_BASE_URL`` from the environment; see ``app.py``.
 """
 
 import os

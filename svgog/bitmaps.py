@@ -18,7 +18,12 @@ from typing import Any
 
 from cachetools import LRUCache
 
-__all__ = ["draw_image", "MAX_DECODED_BYTES"]
+from .errors import RenderError
+
+__all__ = ["draw_image", "MAX_DECODED_BYTES", "MAX_PICTURE_PIXELS"]
+
+#: The largest picture decoded (a decompression bomb is refused from its header).
+MAX_PICTURE_PIXELS = 40_000_000
 
 #: Decoded pictures kept per process, in bytes of pixels.
 MAX_DECODED_BYTES = 64 * 1024 * 1024
@@ -46,7 +51,18 @@ def _decode(data: bytes) -> Any:
     with _LOCK:
         found = _DECODED.get(key)
     if found is None:
-        with Image.open(io.BytesIO(data)) as opened:
+        try:
+            opened = Image.open(io.BytesIO(data))  # reads the header only
+        except Image.DecompressionBombError:
+            raise RenderError(
+                f"a picture larger than Pillow agrees to open: the limit is {MAX_PICTURE_PIXELS} pixels"
+            ) from None
+        with opened:
+            # Image values are checked when resolved; this holds for every picture drawn, at any depth.
+            if opened.width * opened.height > MAX_PICTURE_PIXELS:
+                raise RenderError(
+                    f"a picture of {opened.width}x{opened.height} pixels: the limit is {MAX_PICTURE_PIXELS} pixels"
+                )
             picture = ImageOps.exif_transpose(opened).convert("RGBA")
         # cairo wants premultiplied BGRA; Pillow's "BGRa" raw mode writes exactly that.
         found = (bytearray(picture.tobytes("raw", "BGRa")), picture.width, picture.height)

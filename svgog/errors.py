@@ -14,6 +14,7 @@ about as attributes, and their messages name them::
     │   ├── InvalidValue       the value is too long, not text, or holds characters XML cannot hold
     │   └── UnsupportedText    (strict mode) no font can draw some of the text
     └── RenderError            rasterizing a filled template failed
+        └── RenderTimeout      drawing took longer than the render budget allows
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "InvalidValue",
     "UnsupportedText",
     "RenderError",
+    "RenderTimeout",
 ]
 
 
@@ -140,3 +142,8 @@ class RenderError(SvgogError):
         self.message = message
         self.template = template
         super().__init__(f"template {template!r}: {message}" if template else message)
+
+
+class RenderTimeout(RenderError):
+    """Drawing took more CPU time than the renderer's budget allows, and was stopped
+    (see :class:`svgog.budget.RenderBudget`)."""

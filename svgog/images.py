@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import http.client
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -37,8 +38,10 @@ from urllib.parse import SplitResult, unquote, unquote_to_bytes, urljoin, urlspl
 from cachetools import LRUCache
 from lxml import etree
 
+from .budget import DEFAULT_BUDGET, RenderBudget, measure
+from .css import Cascade
 from .errors import InvalidValue, TemplateError
-from .xmlsafe import parse_svg
+from .xmlsafe import SVG_NS, parse_svg
 
 if TYPE_CHECKING:
     from .template import Template
@@ -99,11 +102,13 @@ class ImageResolver:
         timeout: float = 5.0,
         max_bytes: int = MAX_IMAGE_BYTES,
         cache_bytes: int = 32 * 1024 * 1024,
+        budget: RenderBudget = DEFAULT_BUDGET,
     ) -> None:
         self.asset_dirs = tuple(Path(d).resolve() for d in asset_dirs)
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.budget = budget
         self._fetched: LRUCache[str, bytes] = LRUCache(maxsize=cache_bytes, getsizeof=len)
         self._lock = threading.Lock()
 
@@ -221,13 +226,33 @@ class ImageResolver:
         raise fail(f"more than {MAX_REDIRECTS} redirects")
 
     def _get(self, parts: SplitResult, deadline: float) -> tuple[int, str | None, bytes]:
-        """One GET without following redirects; every socket wait is bounded by the deadline."""
+        """One GET without following redirects, all of it (connect, status line, headers, body) by the deadline.
+
+        A socket timeout bounds each wait, not their sum: a server trickling
+        its headers a byte at a time would hold the fetch for as long as it
+        liked. A timer shuts the socket down at the deadline, whatever the
+        fetch is waiting for.
+        """
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
         scheme, host, port = parts.scheme, parts.hostname or "", parts.port
         connection_class = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         connection = connection_class(host, port, timeout=remaining)
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            sock = connection.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        watchdog = threading.Timer(remaining, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             connection.request("GET", target, headers={"User-Agent": "svgog", "Accept": "image/*"})
@@ -252,8 +277,15 @@ class ImageResolver:
                 if total > self.max_bytes:
                     raise ValueError("too large")
                 chunks.append(chunk)
+            if expired.is_set():  # the end of the body may be the watchdog's doing
+                raise TimeoutError
             return 200, None, b"".join(chunks)
+        except (OSError, http.client.HTTPException) as exc:
+            if expired.is_set() and not isinstance(exc, TimeoutError):
+                raise TimeoutError from exc
+            raise
         finally:
+            watchdog.cancel()
             connection.close()
 
     def _to_data_uri(self, data: bytes, fail: Fail) -> str:
@@ -268,13 +300,22 @@ class ImageResolver:
             self._check_raster(data, fail)
         return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
-    @staticmethod
-    def _normalize_svg(data: bytes, fail: Fail) -> bytes:
-        """Parse an SVG image safely; give it a viewBox so it scales to its box like a bitmap."""
+    def _normalize_svg(self, data: bytes, fail: Fail) -> bytes:
+        """Parse an SVG image safely, make it one every renderer draws alike, and measure it.
+
+        Its style sheets are written into ``style`` attributes (so what they
+        reference is measured), ``<tref>`` is removed (browsers ignore it) and
+        so are markers naming no element (CairoSVG fails on both). It gets a
+        viewBox so that it scales to its box like a bitmap. Drawing it must
+        fit the renderer's :class:`~svgog.budget.RenderBudget`.
+        """
         try:
             root = parse_svg(data, "image")
         except TemplateError as exc:
             raise fail(f"not a usable SVG image: {exc.message}") from exc
+        Cascade(root).inline()
+        _drop_unsupported_references(root)
+        measure(root, self.budget, lambda message: fail(f"SVG image refused: {message}"), external=False)
         width, height = root.get("width", ""), root.get("height", "")
         if root.get("viewBox") is None and width.replace(".", "", 1).isdigit() and height.replace(".", "", 1).isdigit():
             root.set("viewBox", f"0 0 {width} {height}")
@@ -291,3 +332,40 @@ class ImageResolver:
             raise fail("the image cannot be decoded") from exc
         if width * height > MAX_PIXELS:
             raise fail(f"image is {width}x{height} pixels; the limit is {MAX_PIXELS} pixels")
+
+
+_MARKERS = ("marker-start", "marker-mid", "marker-end", "marker")
+
+
+def _drop_unsupported_references(root: etree._Element) -> None:
+    """Remove ``<tref>`` elements and marker properties naming no element of the document."""
+    for tref in list(root.iter(f"{{{SVG_NS}}}tref")):
+        parent, previous, tail = tref.getparent(), tref.getprevious(), tref.tail
+        if parent is not None:
+            parent.remove(tref)
+            if tail:  # the text after it stays
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+    ids = {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+
+    def dangling(value: str | None) -> bool:
+        if value is None or "url(" not in value:
+            return False
+        target = value.split("url(", 1)[1].split(")", 1)[0].strip().strip("'\"")
+        return not (target.startswith("#") and target[1:] in ids)
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in _MARKERS:
+            if dangling(element.get(name)):
+                del element.attrib[name]
+        style = element.get("style")
+        if style and "marker" in style:
+            kept = [
+                part for part in style.split(";")
+                if not (part.split(":", 1)[0].strip().lower() in _MARKERS and dangling(part.partition(":")[2]))
+            ]  # fmt: skip
+            element.set("style", ";".join(kept))

@@ -31,6 +31,7 @@ from fontTools.pens.basePen import BasePen
 
 from . import filters
 from .bitmaps import draw_image
+from .budget import check_deadline
 from .errors import RenderError
 from .fonts import FontFace, face_by_token
 from .text.draw import GLYPHS_TAG
@@ -182,6 +183,8 @@ def draw(
         # encode with cairo's slow PNG writer, which encode_png replaces.
         surface_class = png_surface if base is None else _over(png_surface, base)
         surface = surface_class(tree, io.BytesIO(), 96, output_width=width, output_height=height)
+    except RenderError:
+        raise
     except Exception as exc:  # CairoSVG raises many unrelated types; callers get one.
         raise RenderError(
             f"CairoSVG could not draw the document: {type(exc).__name__}: {exc}", template=template
@@ -222,6 +225,7 @@ def _filtering_surface() -> Any:
             filter_depth = 0
 
             def draw(self, node: Any) -> None:
+                check_deadline()  # every element drawn, references and nested pictures included
                 value = node.get("filter")
                 if not value:
                     super().draw(node)
@@ -300,7 +304,9 @@ def _draw_filtered(surface: Any, node: Any, spec: filters.FilterSpec, draw: Call
         return  # nothing of it can be seen, or its filter region is empty
     x0, y0, x1, y1 = area
     width, height = x1 - x0, y1 - y0
-    offscreen = cairo.ImageSurface(cairo.FORMAT_ARGB32, width, height)
+    # Memory the filters keep mapped: a fresh surface's pages would each fault on first write.
+    pixels = filters.scratch_bytes(height, width * 4)
+    offscreen = cairo.ImageSurface.create_for_data(pixels, cairo.FORMAT_ARGB32, width, height, width * 4)
     offscreen.set_device_offset(-x0, -y0)
     offscreen_context = cairo.Context(offscreen)
     offscreen_context.set_matrix(parent_matrix)
@@ -316,20 +322,51 @@ def _draw_filtered(surface: Any, node: Any, spec: filters.FilterSpec, draw: Call
         if opacity is not None:
             node["opacity"] = opacity
     offscreen.flush()
-    # No name holds the source here: apply() lets it go once no primitive needs it.
-    filtered = filters.apply(
-        spec, placement, area, filters.from_argb32(offscreen.get_data(), width, height, offscreen.get_stride())
-    )
-    offscreen.finish()
-    pixels = filters.to_argb32(filtered)
-    del filtered
-    image = cairo.ImageSurface.create_for_data(pixels, cairo.FORMAT_ARGB32, width, height, width * 4)
+    parts = filters.layers(spec, placement, area, offscreen.get_data(), offscreen.get_stride())
+    offscreen.mark_dirty()  # the filter cleared what lies outside its region
+    offscreen.set_device_offset(0, 0)  # painted as a source at the work area's origin
+    alpha = _opacity(opacity)
     context.save()
     context.identity_matrix()
-    context.set_source_surface(image, x0, y0)
-    context.paint_with_alpha(_opacity(opacity))
+    # Opacity applies to the parts together: where they overlap, the lower ones must not show through.
+    grouped = alpha < 1 and len(parts) > 1
+    if grouped:
+        context.push_group()
+    for part in parts:
+        _paint_layer(context, part, offscreen, x0, y0, 1.0 if grouped else alpha)
+    if grouped:
+        context.pop_group_to_source()
+        context.paint_with_alpha(alpha)
     context.restore()
-    image.finish()
+    offscreen.finish()
+
+
+def _paint_layer(context: Any, layer: filters.Layer, offscreen: Any, x0: int, y0: int, alpha: float) -> None:
+    """Paint one layer of a filter's result (see :func:`svgog.filters.layers`) at the work area's origin."""
+    import cairocffi as cairo
+
+    bx0, by0, bx1, by1 = layer.box
+    width, height = bx1 - bx0, by1 - by0
+    if layer.kind == "mask":
+        assert layer.data is not None
+        mask = cairo.ImageSurface.create_for_data(layer.data, cairo.FORMAT_A8, width, height, layer.data.shape[1])
+        context.set_source_rgba(*layer.color, alpha)
+        context.mask_surface(mask, x0 + bx0, y0 + by0)
+        mask.finish()
+        return
+    if layer.kind == "pixels":
+        assert layer.data is not None
+        image = cairo.ImageSurface.create_for_data(layer.data, cairo.FORMAT_ARGB32, width, height, width * 4)
+        context.set_source_surface(image, x0 + bx0, y0 + by0)
+        context.paint_with_alpha(alpha)
+        image.finish()
+        return
+    context.save()
+    context.rectangle(x0 + bx0, y0 + by0, width, height)
+    context.clip()
+    context.set_source_surface(offscreen, x0, y0)
+    context.paint_with_alpha(alpha)
+    context.restore()
 
 
 def _ink_box(

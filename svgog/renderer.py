@@ -14,6 +14,7 @@ from pathlib import Path
 import regex
 
 from ._version import __version__
+from .budget import DEFAULT_BUDGET, RenderBudget, deadline
 from .errors import (
     FontError,
     InvalidInput,
@@ -30,7 +31,12 @@ from .resources import bundled_templates_dir
 from .template import Template
 from .text.emoji import EmojiSet, bundled_emoji
 from .text.typeset import FitReport
-from .validation import DEFAULT_MAX_LENGTH, normalize_fields
+from .validation import (
+    DEFAULT_MAX_LENGTH,
+    check_field_names,
+    check_output_size,
+    normalize_fields,
+)
 
 __all__ = ["FORMATS", "MAX_SCALE", "RenderJob", "RenderResult", "Renderer", "coverage_message"]
 
@@ -158,6 +164,10 @@ class Renderer:
         svgog fetches them itself (see :mod:`svgog.images`).
     :param fetch_timeout: Seconds an image fetch may take in all.
     :param max_image_bytes: The largest image a field may hold.
+    :param budget: The most one render may cost (see :class:`~svgog.budget.RenderBudget`):
+        templates and SVG images that would draw more are refused before
+        drawing, and drawing that still runs longer than its CPU seconds
+        stops with :class:`~svgog.RenderTimeout`.
 
     >>> renderer = Renderer()
     >>> png = renderer.render_png("blog", title="Hello world")
@@ -179,6 +189,7 @@ class Renderer:
         allowed_hosts: Iterable[str] = (),
         fetch_timeout: float = 5.0,
         max_image_bytes: int = MAX_IMAGE_BYTES,
+        budget: RenderBudget = DEFAULT_BUDGET,
     ) -> None:
         self.template_dirs = _as_paths(templates) or [bundled_templates_dir()]
         for directory in self.template_dirs:
@@ -195,7 +206,10 @@ class Renderer:
         self.max_length = max_length
         self.strict = strict
         self.emoji = emoji if emoji is not None else bundled_emoji()
-        self.images = ImageResolver(_as_paths(assets), allowed_hosts, timeout=fetch_timeout, max_bytes=max_image_bytes)
+        self.budget = budget
+        self.images = ImageResolver(
+            _as_paths(assets), allowed_hosts, timeout=fetch_timeout, max_bytes=max_image_bytes, budget=budget
+        )
         self._version: str | None = None
         self._templates: dict[str, tuple[tuple[int, int], Template]] = {}
         self._lock = threading.Lock()
@@ -252,8 +266,9 @@ class Renderer:
             raising at the first (see :class:`~svgog.template.Template`).
         """
         return Template.load(
-            path, self.fonts, name=name, fallback_fonts=self.fallback_fonts, emoji=self.emoji, problems=problems
-        )
+            path, self.fonts, name=name, fallback_fonts=self.fallback_fonts, emoji=self.emoji, problems=problems,
+            budget=self.budget,
+        )  # fmt: skip
 
     def check(self, name: str) -> list[Problem]:
         """Check a template and render its sample values: see :mod:`svgog.lint`."""
@@ -318,6 +333,8 @@ class Renderer:
             raise InvalidInput(f"unknown format {format!r} (formats: {', '.join(FORMATS)})", template=name)
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= MAX_SCALE:
             raise InvalidInput(f"scale must be a number from 0.1 to {MAX_SCALE:g}", template=name)
+        check_output_size(template.width, template.height, scale, template=name)
+        check_field_names(fields, template=name)
         # Images a template declares (its default or sample path) are read from its own directory.
         fields = self.images.declared(template, fields)
         values, images = normalize_fields(fields, template.fields, template=name, max_length=self.max_length)
@@ -356,7 +373,9 @@ class Renderer:
             svg, reports, layer = template.fill_layers(job.values, uris)
             self._check_coverage(name, reports)
             base_dir = template.path.parent if template.path is not None else None
-            data = layered_png(svg, layer, width=width, height=height, base_dir=base_dir, template=name)
+            # Pixel work (filters, pictures) grows with the area drawn.
+            with deadline(self.budget.seconds * max(1.0, job.scale**2), template=name):
+                data = layered_png(svg, layer, width=width, height=height, base_dir=base_dir, template=name)
             if job.format != "png":
                 data = encode(data, job.format)
         return RenderResult(data, FORMATS[job.format], width, height, name, reports, job.key)

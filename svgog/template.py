@@ -36,6 +36,7 @@ from typing import Any
 from cachetools import LRUCache
 from lxml import etree
 
+from .budget import DEFAULT_BUDGET, RenderBudget, measure
 from .css import Cascade, Stylesheet
 from .datauri import decode_data_uri
 from .errors import FontError, TemplateError
@@ -58,6 +59,7 @@ from .textslot import (
 )
 from .textstyle import StyleReader
 from .units import LengthError, to_user_units
+from .validation import MAX_OUTPUT_PIXELS
 from .xmlsafe import MAX_DOCUMENT_BYTES, OG_NS, SVG_NS, XLINK_NS, parse_svg
 
 __all__ = [
@@ -186,6 +188,8 @@ class Template:
     is immutable and safe to share between threads; every :meth:`fill` works
     on a fresh copy of the document.
 
+    :param budget: The most drawing the template may cost: above it, the
+        template is refused (see :mod:`svgog.budget`).
     :param problems: When given, mistakes in single elements (a bad
         attribute on one text, a bad ``og:fit``) are appended to it as error
         notes and those elements are left out, instead of raising at the
@@ -202,6 +206,7 @@ class Template:
         fallback_fonts: Sequence[str] = (),
         emoji: EmojiSet | None = None,
         problems: list[Note] | None = None,
+        budget: RenderBudget = DEFAULT_BUDGET,
     ) -> None:
         self.name = name
         self.path = path
@@ -308,6 +313,8 @@ class Template:
             notes.extend(Note("warning", slot.line, f"{_text_name(slot)}: {text}") for text in slot.substitutions)
         inlined = parse_svg(source, self._label)
         Cascade(inlined).inline()
+        #: What drawing the template costs (its text fields' values are bounded by their length).
+        self.cost = measure(inlined, budget, lambda message: TemplateError(message, template=self._label))
         #: What the template asks for that svgog does not draw as a browser would (see :mod:`svgog.notes`).
         self.notes: tuple[Note, ...] = tuple(notes) + tuple(unhonoured_features(inlined, self._label))
 
@@ -380,6 +387,8 @@ class Template:
         w, h = sizes
         if not (1 <= w <= 10000 and 1 <= h <= 10000):
             raise TemplateError(f"size {w:g}x{h:g} is outside 1..10000", template=self._label)
+        if w * h > MAX_OUTPUT_PIXELS:
+            raise TemplateError(f"size {w:g}x{h:g} is more than {MAX_OUTPUT_PIXELS} pixels", template=self._label)
         return round(w), round(h), box if box is not None else (w, h)
 
     def _embedded_fonts(self, sheet: Stylesheet, fonts: FontRegistry, notes: list[Note]) -> FontRegistry:
@@ -622,6 +631,7 @@ class Template:
         root, reports = self._fill_tree(values, images or {}, raster)
         if not raster:
             _strip_template_markup(root)
+            _strip_active_content(root)
         return etree.tostring(root, encoding="utf-8", xml_declaration=False), reports
 
     def fill_layers(
@@ -879,6 +889,49 @@ def _strip_template_markup(root: etree._Element) -> None:
         if isinstance(element.tag, str):
             for name in [name for name in element.attrib if name.startswith(prefix)]:
                 del element.attrib[name]
+
+
+# Elements that run code or load documents, in any namespace (an XHTML
+# <script> in a <foreignObject> runs as well as an SVG one).
+_ACTIVE_ELEMENTS = frozenset({"script", "handler", "listener", "iframe", "frame", "object", "embed", "applet"})
+_ANIMATIONS = frozenset({"set", "animate"})
+# Schemes that run code where a URL is followed. Browsers drop ASCII tabs,
+# newlines and leading controls from URLs first: ``java\tscript:`` runs too.
+_SCRIPT_URL = re.compile(r"(?:javascript|vbscript|livescript):")
+_URL_NOISE = re.compile(r"[\x00-\x20]+")
+
+
+def _strip_active_content(root: etree._Element) -> None:
+    """Remove what could run in a browser from a filled document: svgog emits pictures, never programs.
+
+    A template is trusted, but its filled SVG is served to browsers and may be
+    inlined in someone's page: ``<script>`` (and frames, objects, embeds),
+    event handler attributes (``onload``…), ``srcdoc``, ``javascript:`` URLs
+    in any attribute, and animations that would set an ``href`` or a handler
+    are all removed.
+    """
+    doomed = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        target = (element.get("attributeName") or "").rpartition(":")[2].lower()
+        if local.lower() in _ACTIVE_ELEMENTS or (local in _ANIMATIONS and (target == "href" or target.startswith("on"))):
+            doomed.append(element)
+            continue
+        for name, value in list(element.attrib.items()):
+            attribute = etree.QName(name).localname.lower()
+            if attribute.startswith("on") or attribute == "srcdoc" or _SCRIPT_URL.match(_URL_NOISE.sub("", value).lower()):
+                del element.attrib[name]
+    for element in doomed:
+        parent = element.getparent()
+        if element.tail:  # text after it stays where it was
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
 
 
 def _paints(element: etree._Element) -> bool:

@@ -15,14 +15,27 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Any
 
-from .colors import normalize_color
-from .errors import InvalidValue, MissingField, UnknownField
+from .colors import field_color
+from .errors import InvalidInput, InvalidValue, MissingField, UnknownField
 from .metadata import Field
 
-__all__ = ["DEFAULT_MAX_LENGTH", "normalize_fields", "normalize_value"]
+__all__ = [
+    "DEFAULT_MAX_LENGTH",
+    "MAX_OUTPUT_PIXELS",
+    "check_field_names",
+    "check_output_size",
+    "normalize_fields",
+    "normalize_value",
+]
 
 DEFAULT_MAX_LENGTH = 1000
+
+#: The most pixels a rendering may have (width × height × scale²): the
+#: 40 megapixels images in fields are limited to (:data:`svgog.images.MAX_PIXELS`).
+#: A 32-bit canvas of that size is 160 MB, and filters and layers keep a few.
+MAX_OUTPUT_PIXELS = 40_000_000
 
 # C0 controls except tab/newline/carriage return, DEL and C1 controls,
 # surrogates (only reachable as lone ones in a Python str) and the two
@@ -40,7 +53,10 @@ def normalize_value(value: object, *, template: str, field: str, max_length: int
     """
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise InvalidValue(f"expected text, got {type(value).__name__}", template=template, field=field)
-    text = value if isinstance(value, str) else str(value)
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # Python writes no int of more than 4300 digits
+        raise InvalidValue(f"number is longer than {max_length} digits", template=template, field=field) from None
     if len(text) > max_length:
         raise InvalidValue(
             f"value is {len(text)} characters long; the limit is {max_length}", template=template, field=field
@@ -65,9 +81,13 @@ _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 def _check_kind(kind: str, text: str, *, template: str, field: str) -> str:
     """Check a normalized text value against its field's kind."""
     if kind == "color":
-        color = normalize_color(text)
+        color = field_color(text)
         if color is None:
-            raise InvalidValue(f"{text[:40]!r} is not a CSS color", template=template, field=field)
+            raise InvalidValue(
+                f"{text[:40]!r} is not a CSS color (numbers must be finite and in range)",
+                template=template,
+                field=field,
+            )
         return color
     if kind == "choice" and not _TOKEN.fullmatch(text):
         raise InvalidValue(f"{text[:40]!r} is not a single word", template=template, field=field)
@@ -97,6 +117,7 @@ def normalize_fields(
     :raises InvalidValue: A value that does not suit its field.
     :raises MissingField: A required field that is absent or empty.
     """
+    check_field_names(values, template=template)
     normalized: dict[str, str] = {}
     images: dict[str, object] = {}
     for name, value in values.items():
@@ -126,3 +147,35 @@ def normalize_fields(
         if field.required and not (normalized.get(field.name, "").strip() or field.name in images):
             raise MissingField(f"field {field.name!r} is required", template=template, field=field.name)
     return normalized, images
+
+
+def check_field_names(values: Mapping[Any, object], *, template: str) -> None:
+    """Every key must be a field name, that is text.
+
+    >>> check_field_names({1: "x"}, template="t")
+    Traceback (most recent call last):
+    ...
+    svgog.errors.UnknownField: template 't': field names are text, not int (1)
+    """
+    for name in values:
+        if not isinstance(name, str):
+            shown = repr(name)[:40]
+            raise UnknownField(f"field names are text, not {type(name).__name__} ({shown})", template=template)
+
+
+def check_output_size(width: float, height: float, scale: float, *, template: str) -> None:
+    """Refuse a rendering of more than :data:`MAX_OUTPUT_PIXELS` pixels.
+
+    >>> check_output_size(1200, 630, 4, template="t")
+    >>> check_output_size(10000, 10000, 1, template="t")
+    Traceback (most recent call last):
+    ...
+    svgog.errors.InvalidInput: template 't': the image would be 10000x10000 pixels (100000000); the limit is 40000000
+    """
+    pixels = width * scale * height * scale
+    if not pixels <= MAX_OUTPUT_PIXELS:
+        raise InvalidInput(
+            f"the image would be {round(width * scale)}x{round(height * scale)} pixels ({round(pixels)}); "
+            f"the limit is {MAX_OUTPUT_PIXELS}",
+            template=template,
+        )

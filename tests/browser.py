@@ -17,6 +17,7 @@ down to the card's size.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import tempfile
@@ -146,6 +147,8 @@ class Chromium:
 
     browser: Any
     page: Any
+    #: The page's DevTools session: screenshots through it skip Playwright's slow PNG round trip.
+    devtools: Any = None
 
     def render(self, svg: Path | bytes, width: int, height: int) -> np.ndarray:
         """The document as Chromium draws it at ``width`` x ``height``: RGBA, transparent background.
@@ -162,17 +165,30 @@ class Chromium:
             self.page.set_viewport_size({"width": width, "height": height})
             self.page.goto(path.as_uri())
             self.page.evaluate("document.fonts.ready")
-            png = self.page.screenshot(omit_background=True, clip={"x": 0, "y": 0, "width": width, "height": height})
+            png = self._screenshot(width, height)
         with Image.open(BytesIO(png)) as image:
             return _halve(np.asarray(image.convert("RGBA")), width, height)
+
+    def _screenshot(self, width: int, height: int) -> bytes:
+        """The page's top-left ``width`` x ``height`` at twice the size, as PNG, on a transparent background."""
+        if self.devtools is None:
+            return self.page.screenshot(omit_background=True, clip={"x": 0, "y": 0, "width": width, "height": height})  # type: ignore[no-any-return]
+        # The same pixels as page.screenshot (checked: no channel differs), encoded with a fast
+        # PNG setting (optimizeForSpeed): each picture costs about half the time.
+        shot = self.devtools.send(
+            "Page.captureScreenshot",
+            {"format": "png", "optimizeForSpeed": True, "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 2}},
+        )
+        return base64.b64decode(shot["data"])
 
 
 def _halve(rgba: np.ndarray, width: int, height: int) -> np.ndarray:
     """Average a double-size RGBA picture down to ``width`` x ``height`` (in premultiplied color)."""
-    picture = rgba[: height * 2, : width * 2].astype(np.float64)
-    alpha = picture[..., 3:4] / 255
-    premultiplied = np.concatenate([picture[..., :3] * alpha, alpha], axis=2)
-    blocks = premultiplied.reshape(height, 2, width, 2, 4).mean(axis=(1, 3))
+    picture = rgba[: height * 2, : width * 2].astype(np.float32)
+    alpha = picture[..., 3:4] * np.float32(1 / 255)
+    picture[..., :3] *= alpha
+    picture[..., 3:4] = alpha
+    blocks = picture.reshape(height, 2, width, 2, 4).sum(axis=(1, 3), dtype=np.float64) / 4
     cover = blocks[..., 3:4]
     color = np.where(cover > 0, blocks[..., :3] / np.maximum(cover, 1e-9), 0)
     return np.concatenate([color, cover * 255], axis=2).round().clip(0, 255).astype(np.uint8)
@@ -189,7 +205,9 @@ def launch() -> Iterator[Chromium]:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
             try:
                 page = browser.new_page(device_scale_factor=2)
-                yield Chromium(browser, page)
+                devtools = page.context.new_cdp_session(page)
+                devtools.send("Emulation.setDefaultBackgroundColorOverride", {"color": {"r": 0, "g": 0, "b": 0, "a": 0}})
+                yield Chromium(browser, page, devtools)
             finally:
                 browser.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import threading
 from collections.abc import Iterator
 
@@ -13,6 +15,10 @@ from werkzeug.serving import make_server
 
 import svgog
 from app import create_app
+
+# The demo refuses to start without a signing key, as in production; gunicorn
+# and the other processes the tests start inherit this one.
+os.environ.setdefault("SECRET_KEY", "svgog-tests-" + secrets.token_hex(16))
 
 
 @pytest.fixture(scope="session")
@@ -39,14 +45,14 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """The demo app (unsigned URLs) behind a real threaded HTTP server on 127.0.0.1."""
-    yield from serve(create_app({"SVGOG_SIGNING": False}))
+    """The demo app (unsigned URLs, with the gallery) behind a real threaded HTTP server on 127.0.0.1."""
+    yield from serve(create_app({"SVGOG_SIGNING": False, "SVGOG_GALLERY": True}))
 
 
 @pytest.fixture(scope="session")
 def signed_server() -> Iterator[str]:
-    """The demo app as deployed: signed URLs, behind a real server."""
-    yield from serve(create_app())
+    """The demo app as deployed (signed URLs) behind a real server, with the gallery on as ``make run`` has it."""
+    yield from serve(create_app({"SVGOG_GALLERY": True}))
 
 
 def serve(app: Flask) -> Iterator[str]:

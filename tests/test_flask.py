@@ -69,6 +69,7 @@ def test_only_get(client: FlaskClient) -> None:
 def test_init_app_and_config(tmp_path: pytest.TempPathFactory) -> None:
     app = Flask(__name__)
     app.config.update(SVGOG_URL_PREFIX="/cards", SVGOG_MAX_AGE=60, SVGOG_MAX_LENGTH=10, SVGOG_SIGNING=False)
+    app.config["TRUSTED_HOSTS"] = ["localhost"]  # absolute URLs name only trusted hosts
     extension = SvgOg()
     extension.init_app(app)
     assert isinstance(app.extensions["svgog"].renderer, Renderer)

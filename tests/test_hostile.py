@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 from conftest import serve
 from helpers import png_size
 
 from app import create_app
-from svgog import Renderer, SvgogError
+from svgog import InvalidInput, Renderer, SvgogError
+from svgog.flask import og_image_url
 
 WEBHOOK_SECRET = b"hostile-secret"
 
 
-def raw_request(base: str, target: bytes, method: bytes = b"GET", body: bytes = b"", headers: bytes = b"") -> tuple[int, bytes, bytes]:
+def raw_request(
+    base: str, target: bytes, method: bytes = b"GET", body: bytes = b"", headers: bytes = b"", *, host: bytes | None = None
+) -> tuple[int, bytes, bytes]:
     """Send bytes exactly as given (no client-side checks); return (status, headers, body)."""
-    host, port = base.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=60) as connection:
-        request = method + b" " + target + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\nConnection: close\r\n"
+    address, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((address, int(port)), timeout=60) as connection:
+        sent_host = host if host is not None else address.encode()
+        request = method + b" " + target + b" HTTP/1.1\r\nHost: " + sent_host + b"\r\nConnection: close\r\n"
         if body:
             request += b"Content-Length: " + str(len(body)).encode() + b"\r\n"
         connection.sendall(request + headers + b"\r\n" + body)
@@ -71,6 +77,14 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     running.close()
 
 
+@pytest.fixture(scope="module")
+def gallery() -> Iterator[str]:
+    """The demo as deployed with the gallery explicitly on, serving no WebP."""
+    running = serve(create_app({"SVGOG_GALLERY": True, "SVGOG_FORMATS": ["png", "jpg", "svg"]}))
+    yield next(running)
+    running.close()
+
+
 OK = (200, None)
 Q = "/og/blog.png?title="
 
@@ -111,6 +125,22 @@ REQUESTS: list[tuple[bytes, int, str | None]] = [
     (b"/og/blog.png?accent=url(%23x)", 400, "not a CSS color"),
     (b"/og/blog.png?accent=red;stroke:blue", 400, "not a CSS color"),
     (b"/og/blog.png?accent=%23ff0000", 200, None),
+    # colors: finite numbers in range, in a syntax the renderer draws (never the fallback image)
+    (b"/og/blog.png?accent=rgb(0%200%200%20/%201e999%25)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=rgb(1e308%201e308%201e308)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=rgb(1e308,0,0)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=rgb(300,0,0)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=rgba(0,0,0,1.5)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=rgb(-1%200%200)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=hsl(1e308turn%2050%25%2050%25)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=hsl(120%20150%25%2050%25)", 400, "not a CSS color"),
+    (b"/og/blog.png?accent=rgb(15%2023%2042)", 200, None),
+    (b"/og/blog.png?accent=rgb(15%2023%2042%20/%2050%25)", 200, None),
+    (b"/og/blog.png?accent=hsl(120deg%2050%25%2050%25%20/%200.5)", 200, None),
+    (b"/og/blog.png?accent=%23ff000080", 200, None),
+    (b"/og/blog.png?accent=RebeccaPurple", 200, None),
+    # a number is text like any other: 5000 digits are only too long
+    (b"/og/blog.png?title=" + b"9" * 5000, 400, "limit is 1000"),
     (b"/og/blog.png?theme=evil", 400, "not one of"),
     (b"/og/blog.png?theme=light", 200, None),
     (b"/og/blog.png?title=%3Cscript%3Ealert(1)%3C/script%3E", 200, None),
@@ -158,6 +188,8 @@ def test_hostile_requests(server: str, target: bytes | str, status: int, message
     assert got == status, (got, body[:200])
     assert got != 500
     if status == 200:
+        assert b"x-svgog-fallback" not in head.lower(), "a valid request is drawn, not answered with the fallback"
+        assert b"x-content-type-options: nosniff" in head.lower()
         if b"image/png" in head:
             size = png_size(body)
             assert size in ((1200, 630), (2400, 1260))
@@ -173,7 +205,7 @@ def test_hostile_requests(server: str, target: bytes | str, status: int, message
 
 
 def test_the_corpus_is_large_enough() -> None:
-    assert len(REQUESTS) + len(SIGNATURES) + len(WEBHOOK_BODIES) >= 80
+    assert len(REQUESTS) + len(SIGNATURES) + len(WEBHOOK_BODIES) + len(GALLERY_REQUESTS) + len(HOSTS) >= 80
 
 
 SIGNATURES = ["", "A" * 5000, "%%%not-base64%%%", "=====", "AAAA", "\u00e9", "sig with spaces", "-" * 27, "0" * 27]
@@ -183,6 +215,45 @@ SIGNATURES = ["", "A" * 5000, "%%%not-base64%%%", "=====", "AAAA", "\u00e9", "si
 def test_bad_signatures(signed: str, signature: str) -> None:
     status, _, body = raw_request(signed, f"/og/blog.png?title=x&sig={quote(signature)}".encode())
     assert status == 403 and body == b"missing or invalid signature\n"
+
+
+def _signed_image_url(signed: str) -> str:
+    status, _, page = raw_request(signed, b"/posts/hello")
+    assert status == 200
+    url = page.split(b'property="og:image" content="')[1].split(b'"')[0].replace(b"&amp;", b"&").decode()
+    return url.removeprefix(signed)
+
+
+# Other spellings of a valid signature: each decodes to the same bytes with a lenient
+# base64 decoder, and each would be one more URL (one more CDN cache entry) for one image.
+SPELLINGS = [
+    lambda s: s + "=",
+    lambda s: s + "==",
+    lambda s: s + "===",
+    lambda s: s + "=" * 8,
+    lambda s: s + "....",
+    lambda s: s[:5] + ".." + s[5:],
+    lambda s: s[:5] + "." + s[5:] + "=",
+    lambda s: s + "~=",
+    lambda s: " " + s + "=",
+    lambda s: s + "\n=",
+    lambda s: s + "\u00e9",
+    lambda s: s.lower() if s != s.lower() else s.upper(),
+]
+
+
+@pytest.mark.parametrize("spell", SPELLINGS, ids=[f"spelling{i}" for i in range(len(SPELLINGS))])
+def test_only_the_canonical_signature_verifies(signed: str, spell: object) -> None:
+    url = _signed_image_url(signed)
+    path, _, query = url.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    sig = dict(pairs)["sig"]
+    variant = spell(sig)  # type: ignore[operator]
+    assert variant != sig
+    target = path + "?" + urlencode([(k, variant if k == "sig" else v) for k, v in pairs])
+    status, _, body = raw_request(signed, target.encode())
+    assert status == 403 and body == b"missing or invalid signature\n", (variant, body)
+    assert raw_request(signed, url.encode())[0] == 200
 
 
 def test_unsigned_and_valid(signed: str) -> None:
@@ -236,14 +307,194 @@ def test_webhook_signature_checked_before_anything(server: str) -> None:
     assert status == 403
 
 
-HOSTILE_VALUES = [
-    "a\x00b", "\ud800", "\udfff", "\ufffe", "x" * 1001, "\x1b[31m", "\u202eevil", "a\u200bb", "%ED%A0%80",
-    "<script>", "&xxe;", "]]>", "\r\n\r\n", "👩‍👩‍👧‍👦" * 100, "\u0301" * 800, "W" * 1000, "", " ", None, 3, 2.5,
-    b"bytes", ["a"], {"a": "b"}, True, float("nan"),
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+# Avatars CairoSVG failed on (a 500 from the gallery): svgog drops the <tref> and the dangling
+# markers (browsers draw nothing for them either) and draws the rest.
+BROKEN_AVATARS = [
+    _svg_uri(_SVG + '<text><tref xlink:href="#missing"/></text></svg>'),
+    _svg_uri(_SVG + '<path d="M0 0L5 5" stroke="red" marker-end="url(#missing)"/></svg>'),
+]
+# Avatars that made CairoSVG work for tens of seconds or without end: refused by measuring them.
+_USES = "".join(f'<g id="l{i}">' + f'<use xlink:href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, 11))
+COSTLY_AVATARS = [
+    _svg_uri(_SVG + '<defs><rect id="l0" width="1" height="1"/>' + _USES + '</defs><use xlink:href="#l10"/></svg>'),
+    _svg_uri(_SVG + '<g id="a"><use xlink:href="#b"/></g><g id="b"><use xlink:href="#a"/></g></svg>'),
+    _svg_uri(_SVG + '<defs><marker id="m">' + '<circle r="1"/>' * 50 + '</marker></defs><path marker-mid="url(#m)" d="M0 0'
+             + " L1 1" * 200 + '"/></svg>'),
+]
+G = "/og/_gallery/"
+
+# (target, status, content type or message); the gallery's previews are unsigned, but get the
+# image route's limits: its formats, its errors, its headers, and never a 500.
+GALLERY_REQUESTS: list[tuple[str, int, str]] = [
+    *((f"{G}blog.{e}?{urlencode({'accent': c})}", 400, "not a CSS color")
+      for e in ("png", "svg") for c in ("rgb(0 0 0 / 1e999%)", "rgb(1e308 1e308 1e308)", "rgb(300, 0, 0)")),
+    *((f"{G}blog.json?{urlencode({'accent': c})}", 200, "not a CSS color") for c in ("rgb(0 0 0 / 1e999%)", "rgb(1e308 1e308 1e308)")),
+    *((f"{G}quote.png?{urlencode({'quote': 'x', 'avatar': a})}", 200, "image/png") for a in BROKEN_AVATARS),
+    *((f"{G}quote.json?{urlencode({'quote': 'x', 'avatar': a})}", 200, "application/json") for a in BROKEN_AVATARS),
+    *((f"{G}quote.svg?{urlencode({'quote': 'x', 'avatar': a})}", 200, "image/svg+xml") for a in BROKEN_AVATARS),
+    *((f"{G}quote.{e}?{urlencode({'quote': 'x', 'avatar': a})}", 400, "SVG image refused")
+      for e in ("png", "svg") for a in COSTLY_AVATARS),
+    (f"{G}blog.png?title=Hello", 200, "image/png"),
+    (f"{G}blog.jpeg?title=Hello", 200, "image/jpeg"),
+    (f"{G}blog.svg?title=Hello", 200, "image/svg+xml"),
+    (f"{G}blog.json?title=Hello", 200, "application/json"),
+    (f"{G}blog.webp?title=Hello", 404, "unknown format"),  # not in SVGOG_FORMATS
+    (f"{G}blog.gif", 404, "unknown format"),
+    (f"{G}nope.png", 404, "no such template"),
+    (f"{G}blog.png?scale=3", 400, "scale must be one of"),
+    (f"{G}blog.png?scale=1e9", 400, "scale must be one of"),
+    (f"{G}blog.png?title=%ED%A0%80", 400, "not valid UTF-8"),
+    (f"{G}blog.png?title=a&title=b", 400, "given more than once"),
+    (f"{G}blog.png?nope=x", 400, "no such field"),
+    (f"{G}blog.svg?title=" + "9" * 5000, 400, "limit is 1000"),
 ]
 
 
-@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=[repr(v)[:20] for v in HOSTILE_VALUES])
+@pytest.mark.parametrize(("target", "status", "expected"), GALLERY_REQUESTS, ids=[_id((t, 0, None)) for t, _, _ in GALLERY_REQUESTS])
+def test_hostile_gallery_previews(gallery: str, target: str, status: int, expected: str) -> None:
+    got, head, body = raw_request(gallery, target.encode())
+    assert got == status, (got, body[:200])
+    lower = head.lower()
+    if status == 200 and expected.startswith(("image/", "application/")):
+        assert f"content-type: {expected}".encode() in lower
+    elif expected.startswith(("image/", "application/")):
+        raise AssertionError("a refusal is a message")
+    else:
+        assert expected.encode() in body, body[:200]
+    if b"content-type: image/" in lower:
+        assert b"x-content-type-options: nosniff" in lower
+    if b"content-type: image/svg+xml" in lower:
+        assert b"content-security-policy: default-src 'none'" in lower
+
+
+def test_the_gallery_is_off_in_production(signed: str) -> None:
+    for target in (b"/og/", b"/og/_gallery/blog.png?title=x", b"/og/_gallery/blog.svg", b"/og/_gallery/blog.json"):
+        assert raw_request(signed, target)[0] == 404
+
+
+# (method, target, Host header, status): a Host the site does not name is refused, never written into a page.
+HOSTS: list[tuple[bytes, bytes, bytes, int]] = [
+    (b"GET", b"/posts/hello", b"evil.example", 400),
+    (b"GET", b"/posts/hello", b"evil.example:80", 400),
+    (b"GET", b"/", b"evil.example", 400),
+    (b"GET", b"/posts/hello", b"127.0.0.1.evil.example", 400),
+    (b"GET", b"/posts/hello", b"localhost.evil.example", 400),
+    (b"GET", b"/posts/hello", b"evil.example@127.0.0.1", 400),
+    (b"GET", b"/posts/hello", b"", 400),
+    (b"GET", b"/og/blog.png?title=x", b"evil.example", 400),
+    (b"GET", b"/posts/hello", b"localhost", 200),
+    (b"GET", b"/posts/hello", b"127.0.0.1:1", 200),
+]
+
+
+@pytest.mark.parametrize(("method", "target", "host", "status"), HOSTS, ids=[f"{h.decode()}{t.decode()}" for _, t, h, _ in HOSTS])
+def test_untrusted_hosts_are_not_reflected(signed: str, method: bytes, target: bytes, host: bytes, status: int) -> None:
+    got, head, body = raw_request(signed, target, method, host=host)
+    assert got == status and got != 500, body[:200]
+    assert b"//evil" not in head + body and b"//127.0.0.1.evil" not in body
+    if status == 200 and target.startswith(b"/posts/"):
+        image = body.split(b'property="og:image" content="')[1].split(b'"')[0]
+        assert image.startswith(b"http://" + host + b"/og/blog.png?")
+
+
+def test_forwarded_hosts_are_not_reflected(signed: str) -> None:
+    forwarded = b"X-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\nForwarded: host=evil.example\r\n"
+    status, _, body = raw_request(signed, b"/posts/hello", headers=forwarded)
+    assert status == 200 and b"evil" not in body
+
+
+def test_webhook_on_an_untrusted_host(server: str) -> None:
+    body = b'{"title": "Host"}'
+    signature = b"sha256=" + hmac.new(WEBHOOK_SECRET, body, hashlib.sha256).hexdigest().encode()
+    headers = b"Content-Type: application/json\r\nX-Svgog-Signature: " + signature + b"\r\n"
+    status, _, content = raw_request(server, b"/og/blog", b"POST", body, headers, host=b"evil.example")
+    assert status == 400 and b"//evil" not in content
+
+
+def _chunked_upload(base: str, total: int, *, chunk: int = 8192, pause: float = 0.002) -> tuple[int, int]:
+    """POST ``total`` bytes as a chunked body, a little at a time; (status, bytes sent before the answer)."""
+    host, port = base.removeprefix("http://").split(":")
+    body = b"x" * chunk
+    signature = b"sha256=" + hmac.new(WEBHOOK_SECRET, b"", hashlib.sha256).hexdigest().encode()
+    with socket.create_connection((host, int(port)), timeout=60) as connection:
+        connection.sendall(
+            b"POST /og/blog HTTP/1.1\r\nHost: " + host.encode() + b"\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Type: application/json\r\nX-Svgog-Signature: " + signature + b"\r\nConnection: close\r\n\r\n"
+        )
+        sent = 0
+        connection.setblocking(False)
+        response = b""
+        try:
+            while sent < total:
+                try:
+                    response += connection.recv(65536)
+                except BlockingIOError:
+                    pass
+                if response:
+                    break
+                try:
+                    connection.sendall(f"{chunk:x}\r\n".encode() + body + b"\r\n")
+                except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                    time.sleep(pause)
+                    continue
+                sent += chunk
+                time.sleep(pause)
+            if not response and sent >= total:
+                connection.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        connection.setblocking(True)
+        while b"\r\n\r\n" not in response:
+            part = connection.recv(65536)
+            if not part:
+                break
+            response += part
+    return int(response.split(b" ", 2)[1]), sent
+
+
+def test_a_chunked_webhook_body_is_refused_before_it_is_all_sent(server: str) -> None:
+    status, sent = _chunked_upload(server, 1024 * 1024)
+    assert status == 413
+    # The server read at most the limit (64 KiB) plus what the sockets' buffers hold.
+    assert sent < 512 * 1024, f"the 413 came only after {sent} bytes"
+
+
+def test_a_small_chunked_webhook_body_is_read(server: str) -> None:
+    host, port = server.removeprefix("http://").split(":")
+    body = json.dumps({"title": "Chunked"}).encode()
+    signature = b"sha256=" + hmac.new(WEBHOOK_SECRET, body, hashlib.sha256).hexdigest().encode()
+    with socket.create_connection((host, int(port)), timeout=60) as connection:
+        connection.sendall(
+            b"POST /og/blog HTTP/1.1\r\nHost: " + host.encode() + b"\r\nTransfer-Encoding: chunked\r\n"
+            b"X-Svgog-Signature: " + signature + b"\r\nConnection: close\r\n\r\n"
+            + b"".join(f"{len(part):x}\r\n".encode() + part + b"\r\n" for part in (body[:5], body[5:]))
+            + b"0\r\n\r\n"
+        )
+        response = b""
+        while part := connection.recv(65536):
+            response += part
+    assert response.startswith(b"HTTP/1.1 200") and b'"url"' in response
+
+
+HOSTILE_VALUES = [
+    "a\x00b", "\ud800", "\udfff", "\ufffe", "x" * 1001, "\x1b[31m", "\u202eevil", "a\u200bb", "%ED%A0%80",
+    "<script>", "&xxe;", "]]>", "\r\n\r\n", "👩‍👩‍👧‍👦" * 100, "\u0301" * 800, "W" * 1000, "", " ", None, 3, 2.5,
+    b"bytes", ["a"], {"a": "b"}, True, float("nan"), 10**5000, -(10**4301), 10**1001, float("inf"),
+]
+
+
+def _value_id(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
+        return f"int of {value.bit_length()} bits"
+    return repr(value)[:20]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=[_value_id(v) for v in HOSTILE_VALUES])
 def test_library_raises_only_svgog_errors(value: object) -> None:
     renderer = Renderer()
     try:
@@ -251,6 +502,40 @@ def test_library_raises_only_svgog_errors(value: object) -> None:
     except SvgogError:
         return
     assert png_size(result.data) == (1200, 630)
+
+
+def _value_id(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
+        return f"int of {value.bit_length()} bits"
+    return repr(value)[:20]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=[_value_id(v) for v in HOSTILE_VALUES])
+def test_image_urls_raise_only_svgog_errors(value: object) -> None:
+    app = create_app({"TRUSTED_HOSTS": ["localhost"]})
+    with app.test_request_context("/"):
+        try:
+            url = og_image_url("blog", title=value)
+        except SvgogError:
+            return
+    assert url.startswith("http://localhost/og/blog.png?")
+
+
+HOSTILE_KEYS: list[object] = [1, None, 2.5, b"title", ("title",), True, frozenset({"title"})]
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS, ids=[repr(k)[:20] for k in HOSTILE_KEYS])
+def test_field_names_that_are_not_text(key: object) -> None:
+    renderer = Renderer()
+    with pytest.raises(InvalidInput, match="field names are text"):
+        renderer.render("blog", {key: "x"})  # type: ignore[dict-item]
+    with pytest.raises(InvalidInput, match="field names are text"):
+        renderer.prepare("blog", {"title": "x", key: "y"})  # type: ignore[dict-item]
+    app = create_app({"TRUSTED_HOSTS": ["localhost"]})
+    with app.test_request_context("/"), pytest.raises(InvalidInput):
+        from svgog.flask import og_meta
+
+        og_meta("blog", title="x", fields={key: "y"})
 
 
 @pytest.mark.parametrize(

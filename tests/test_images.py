@@ -66,6 +66,15 @@ class _ImageServer(BaseHTTPRequestHandler):
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
                 time.sleep(0.3)
+        elif self.path == "/trickle":
+            # The status line and headers a byte every 0.2 s, never ending: each wait is short.
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
         elif self.path == "/text":
             self._send(b"<html>not an image</html>")
         else:
@@ -232,6 +241,18 @@ def test_slow_server_hits_the_deadline_without_hanging(templates: Path, server: 
     with pytest.raises(InvalidValue, match="took longer than 1 s"):
         r.render_png("photo", photo=f"http://127.0.0.1:{port}/slow.png")
     assert time.monotonic() - started < 3
+
+
+def test_a_server_trickling_its_headers_hits_the_same_deadline(
+    templates: Path, server: tuple[int, list[str]]
+) -> None:
+    port, hits = server
+    r = renderer(templates, allowed_hosts=["127.0.0.1"], fetch_timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(InvalidValue, match="took longer than 1 s"):
+        r.render_png("photo", photo=f"http://127.0.0.1:{port}/trickle")
+    assert hits == ["/trickle"]
+    assert time.monotonic() - started < 2
 
 
 def test_unreachable_host_is_a_clear_error(templates: Path) -> None:

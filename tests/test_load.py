@@ -24,7 +24,13 @@ def free_port() -> int:
 
 def test_ten_seconds_of_mixed_traffic() -> None:
     port = free_port()
-    env = {**os.environ, "SVGOG_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "SVGOG_ACCESS_LOG": "/dev/null"}
+    env = {
+        **os.environ,
+        "SVGOG_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "SVGOG_ACCESS_LOG": "/dev/null",
+        "SECRET_KEY": "load-test-key",
+    }
     env.pop("PYTHONPATH", None)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app:create_app()"],
@@ -43,7 +49,7 @@ def test_ten_seconds_of_mixed_traffic() -> None:
         done = subprocess.run(
             [sys.executable, "bench/load.py", "--url", f"http://127.0.0.1:{port}", "--duration", "10",
              "--concurrency", "32", "--master", str(server.pid)],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)

@@ -54,6 +54,7 @@ def make_app(tmp_path: Path, **config: object) -> Flask:
     )
     app = Flask(__name__)
     app.config.update(SECRET_KEY=SECRET, SVGOG_TEMPLATES=[str(templates), str(Path(__file__).parents[1] / "templates_svg")])
+    app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "blog.example.com"]
     app.config.update({f"SVGOG_{k.upper()}": v for k, v in config.items()})
     SvgOg(app)
     return app

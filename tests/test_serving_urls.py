@@ -212,7 +212,7 @@ HOSTILE_TEXT = '"><script>alert(1)</script> & more <i>'
 
 
 def test_og_meta_writes_the_page_properties_escaped(tmp_path: Path) -> None:
-    app = create_app()
+    app = create_app({"TRUSTED_HOSTS": ["blog.example.com", "localhost"]})
     with app.test_request_context("/posts/x?utm_source=feed", base_url="https://blog.example.com"):
         html = str(
             og_meta(
@@ -239,7 +239,7 @@ def test_og_meta_writes_the_page_properties_escaped(tmp_path: Path) -> None:
 
 
 def test_og_meta_defaults_and_explicit_values() -> None:
-    app = create_app({"SVGOG_SITE_NAME": "Configured site"})
+    app = create_app({"SVGOG_SITE_NAME": "Configured site", "TRUSTED_HOSTS": ["example.org"]})
     with app.test_request_context("/about", base_url="https://example.org"):
         tags = tags_of(str(og_meta("minimal", title="About")))
         explicit = tags_of(
@@ -285,7 +285,7 @@ def test_demo_pages_carry_the_required_properties(deployed: tuple[Flask, str]) -
 
 
 def test_proxy_fix_gives_https_urls() -> None:
-    app = create_app()
+    app = create_app({"TRUSTED_HOSTS": ["blog.example.com"]})  # the host the proxy forwards
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     running = serve(app)
     base = next(running)
@@ -413,7 +413,7 @@ def _hostile_templates(tmp_path: Path) -> Path:
 
 
 def test_declared_images_stay_inside_the_template_directory(tmp_path: Path) -> None:
-    app = create_app({"SVGOG_SIGNING": False, "SVGOG_TEMPLATES": str(_hostile_templates(tmp_path))})
+    app = create_app({"SVGOG_SIGNING": False, "SVGOG_GALLERY": True, "SVGOG_TEMPLATES": str(_hostile_templates(tmp_path))})
     running = serve(app)
     base = next(running)
     try:

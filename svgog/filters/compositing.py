@@ -10,7 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .pixels import _Image, _unpremultiply
+from . import memory
+from .image import _Image
+from .pixels import BLACK, _unpremultiply
 
 _COMPOSITE_OPERATORS = frozenset({"over", "in", "out", "atop", "xor", "arithmetic", "lighter"})
 _SEPARABLE_BLENDS = frozenset(
@@ -23,44 +25,94 @@ _BLEND_MODES = _SEPARABLE_BLENDS | {"hue", "saturation", "color", "luminosity"}
 
 
 def _composite(a: _Image, b: _Image, operator: str, k: Sequence[float]) -> _Image:
-    """Porter-Duff (and arithmetic) compositing of ``a`` (``in``) with ``b`` (``in2``)."""
+    """Porter-Duff (and arithmetic) compositing of ``a`` (``in``) with ``b`` (``in2``).
+
+    "over" is not computed here: it makes a stack, composited when its
+    pixels are read (or painted part by part when it is the last result).
+    A result whose color can only be one operand's tint stays tinted.
+    """
     linear = a.linear
-    if operator == "arithmetic":
-        k1, k2, k3, k4 = k
-        alpha = np.clip(k1 * a.alpha * b.alpha + k2 * a.alpha + k3 * b.alpha + k4, 0.0, 1.0).astype(np.float32)
-        if a.rgb is None and b.rgb is None and k4 <= 0:
-            return _Image(None, alpha, linear, a.box)
-        ca, cb = a.color(), b.color()
-        rgb = np.clip(k1 * ca * cb + k2 * ca + k3 * cb + k4, 0.0, 1.0).astype(np.float32)
-        return _Image(np.minimum(rgb, alpha[..., None]), alpha, linear, a.box)
     if operator == "over":
         if b.clear:
             return a
         if a.clear:
             return b
-        fa, fb = None, 1 - a.alpha
-    elif operator == "in":
+        return _Image.stack(b, a)
+
+    def same_tint() -> bool:
+        return a.tinted and b.tinted and a.tint == b.tint
+
+    if operator == "arithmetic":
+        k1, k2, k3, k4 = k
+        terms = ((k1, a.alpha * b.alpha if k1 else None), (k2, a.alpha), (k3, b.alpha))
+        alpha = _sum(terms, k4, a.alpha.shape)
+        if k4 <= 0 and same_tint() and a.tint == BLACK:
+            return _Image(None, alpha, linear, a.box)
+        ca, cb = a.color(), b.color()
+        rgb = _sum(((k1, ca * cb if k1 else None), (k2, ca), (k3, cb)), k4, ca.shape)
+        return _Image(np.minimum(rgb, alpha[..., None]), alpha, linear, a.box)
+    if operator == "in":
         fa, fb = b.alpha, None
     elif operator == "out":
-        fa, fb = 1 - b.alpha, None
+        fa, fb = _complement(b.alpha), None
     elif operator == "atop":
-        fa, fb = b.alpha, 1 - a.alpha
+        fa, fb = b.alpha, _complement(a.alpha)
     elif operator == "xor":
-        fa, fb = 1 - b.alpha, 1 - a.alpha
+        fa, fb = _complement(b.alpha), _complement(a.alpha)
     else:  # lighter
-        alpha = np.minimum(a.alpha + b.alpha, 1.0)
-        if a.rgb is None and b.rgb is None:
+        alpha = np.minimum(a.alpha + b.alpha, np.float32(1))
+        if same_tint() and a.tint == BLACK:
             return _Image(None, alpha, linear, a.box)
-        return _Image(np.minimum(a.color() + b.color(), 1.0), alpha, linear, a.box)
-    alpha = a.alpha * fa if fa is not None else a.alpha
+        return _Image(np.minimum(a.color() + b.color(), np.float32(1)), alpha, linear, a.box)
+    alpha = _product(a.alpha, fa)
     if fb is not None:
-        alpha = alpha + b.alpha * fb
-    rgb = None
-    if a.rgb is not None or (b.rgb is not None and fb is not None):
-        rgb = a.color() * fa[..., None] if fa is not None else a.color()
-        if fb is not None:
-            rgb = rgb + b.color() * fb[..., None]
-    return _Image(rgb, np.asarray(alpha, np.float32), linear, a.box)
+        alpha += _product(b.alpha, fb)
+    if a.tinted and (fb is None or same_tint()):
+        # Only a's color shows, or both operands have the same one.
+        return _Image(None, alpha, linear, a.box, tint=a.tint)
+    rgb = memory.empty((*alpha.shape, 3))
+    color_a = a.color()
+    color_b = b.color() if fb is not None else None
+    for c in range(3):  # channel by channel: numpy broadcasts over a last axis of 3 slowly
+        np.multiply(color_a[..., c], fa, out=rgb[..., c])
+        if color_b is not None:
+            rgb[..., c] += color_b[..., c] * fb
+    return _Image(rgb, alpha, linear, a.box)
+
+
+def _complement(alpha: np.ndarray) -> np.ndarray:
+    """``1 - alpha``."""
+    return np.subtract(np.float32(1), alpha, out=memory.empty(alpha.shape))
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.multiply(a, b, out=memory.empty(np.broadcast_shapes(a.shape, b.shape)))
+
+
+def _sum(terms: Sequence[tuple[float, np.ndarray | None]], constant: float, shape: tuple[int, ...]) -> np.ndarray:
+    """``sum(k * plane) + constant`` clamped to 0..1 (float32), skipping zero coefficients."""
+    used = [(weight, plane) for weight, plane in terms if weight and plane is not None]
+    out = memory.empty(shape)
+    if [weight for weight, _ in used] in ([1, -1], [-1, 1]):
+        # Figma's inner shadow: k2 = -1, k3 = 1, one subtraction.
+        (first, a), (_, b) = used
+        if first == 1:
+            np.subtract(a, b, out=out)
+        else:
+            np.subtract(b, a, out=out)
+        used = []
+    else:
+        out.fill(0)
+    for weight, plane in used:
+        if weight == 1:
+            out += plane
+        elif weight == -1:
+            out -= plane
+        else:
+            out += np.multiply(plane, np.float32(weight), out=memory.empty(shape))
+    if constant:
+        out += np.float32(constant)
+    return np.clip(out, np.float32(0), np.float32(1), out=out)
 
 
 def _blend_channel(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:

@@ -11,19 +11,26 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from .pixels import _Image, _unpremultiply
+from . import memory
+from .image import _Image
+from .pixels import BLACK, _unpremultiply
 from .spec import Primitive
 from .values import _number, _numbers
 
 
 def _shift(x: np.ndarray, dx: int, dy: int) -> np.ndarray:
-    out = np.zeros(x.shape, np.float32)
+    out = memory.empty(x.shape)
     height, width = x.shape[:2]
     if abs(dx) >= width or abs(dy) >= height:
+        out[...] = 0
         return out
-    out[max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] = x[
-        max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)
-    ]
+    top, bottom, left, right = max(dy, 0), height + min(dy, 0), max(dx, 0), width + min(dx, 0)
+    # Only the strips the move uncovers are cleared.
+    out[:top] = 0
+    out[bottom:] = 0
+    out[top:bottom, :left] = 0
+    out[top:bottom, right:] = 0
+    out[top:bottom, left:right] = x[max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)]
     return out
 
 
@@ -31,33 +38,65 @@ def _offset(image: _Image, dx: int, dy: int) -> _Image:
     """feOffset by whole device pixels."""
     if image.clear or (dx == 0 and dy == 0):
         return image
-    rgb = _shift(image.rgb, dx, dy) if image.rgb is not None else None
-    return _Image(rgb, _shift(image.alpha, dx, dy), image.linear, image.box)
+    rgb = image.rgb
+    moved = _shift(rgb, dx, dy) if rgb is not None else None
+    return _Image(moved, _shift(image.alpha, dx, dy), image.linear, image.box, tint=image.tint)
+
+
+def _affine(terms: list[tuple[np.ndarray, float]], constant: float, shape: tuple[int, int]) -> np.ndarray:
+    """``sum(plane * weight) + constant`` clamped to 0..1, in float32, skipping zero weights."""
+    out: np.ndarray | None = None
+    for plane, weight in terms:
+        if weight == 0:
+            continue
+        if out is None:
+            out = np.multiply(plane, np.float32(weight), out=memory.empty(shape))
+        else:
+            out += np.multiply(plane, np.float32(weight), out=memory.empty(shape))
+    if out is None:
+        out = memory.empty(shape)
+        out.fill(min(max(constant, 0.0), 1.0))
+        return out
+    if constant:
+        out += np.float32(constant)
+    elif len(terms) == 1 and 0 <= terms[0][1] <= 1:
+        return out  # a plane from 0 to 1 scaled down stays there (Figma's shadow opacity)
+    return np.clip(out, np.float32(0), np.float32(1), out=out)
 
 
 def _color_matrix(image: _Image, matrix: np.ndarray) -> _Image:
-    """A 4x5 matrix over straight RGBA (offsets in the fifth column), clamped, premultiplied again."""
+    """A 4x5 matrix over straight RGBA (offsets in the fifth column), clamped, premultiplied again.
+
+    A tinted input is one straight color wherever it is not transparent: its
+    channels are constants there, so the matrix is an affine function of
+    alpha. When the output's color does not depend on alpha either (Figma's
+    shadow color: offsets only), the result is tinted too and only the
+    alpha plane is computed.
+    """
     alpha = image.alpha
-    if image.rgb is None:
-        # Straight color is black: only the alpha and offset columns count.
-        out_alpha = np.clip(matrix[3, 3] * alpha + matrix[3, 4], 0.0, 1.0).astype(np.float32)
-        if not np.any(matrix[:3]):
-            return _Image(None, out_alpha, image.linear, image.box)
-        straight = np.zeros((*alpha.shape, 4), np.float32)
-        straight[..., 3] = alpha
-    else:
-        straight = np.empty((*alpha.shape, 4), np.float32)
-        straight[..., :3] = _unpremultiply(image.rgb, alpha)
-        straight[..., 3] = alpha
-    out = straight @ matrix[:, :4].T.astype(np.float32)
-    out += matrix[:, 4].astype(np.float32)
-    np.clip(out, 0.0, 1.0, out=out)
-    out_alpha = np.ascontiguousarray(out[..., 3])
+    shape = alpha.shape
+    if image.tinted:
+        tint = np.array(image.tint, np.float64)
+        through_color = matrix[:, :3] @ tint  # what the tint adds to each output channel where alpha > 0
+        constant_color = not np.any(matrix[:3, 3])
+        # Where alpha is 0 the straight color is black: the alpha row must not see the tint, and a
+        # color that differs there must be hidden by a zero alpha.
+        if through_color[3] == 0 and constant_color:
+            color = np.clip(through_color[:3] + matrix[:3, 4], 0.0, 1.0)
+            hidden = min(max(matrix[3, 4], 0.0), 1.0) == 0
+            if hidden or np.array_equal(color, np.clip(matrix[:3, 4], 0.0, 1.0)):
+                out_alpha = _affine([(alpha, matrix[3, 3])], matrix[3, 4], shape)
+                tint_out = (float(color[0]), float(color[1]), float(color[2]))
+                return _Image(None, out_alpha, image.linear, image.box, tint=tint_out)
+    straight = _unpremultiply(image.color(), alpha)
+    planes = [straight[..., 0], straight[..., 1], straight[..., 2], alpha]
+    out = [_affine(list(zip(planes, matrix[k, :4].tolist())), float(matrix[k, 4]), shape) for k in range(4)]
     if not np.any(matrix[:3]):
-        return _Image(None, out_alpha, image.linear, image.box)
-    rgb = out[..., :3]
-    rgb *= out_alpha[..., None]
-    return _Image(rgb, out_alpha, image.linear, image.box)
+        return _Image(None, out[3], image.linear, image.box)
+    rgb = memory.empty((*shape, 3))
+    for k in range(3):
+        np.multiply(out[k], out[3], out=rgb[..., k])
+    return _Image(rgb, out[3], image.linear, image.box)
 
 
 def _matrix_of(attrs: Mapping[str, str]) -> np.ndarray:
@@ -134,7 +173,7 @@ def _component_transfer(image: _Image, primitive: Primitive) -> _Image:
     out_alpha = np.clip(fa(alpha), 0.0, 1.0).astype(np.float32) if fa else alpha
     color_functions = [functions.get(c) for c in "RGB"]
     zero = np.zeros(1, np.float32)
-    if image.rgb is None and all(f is None or float(f(zero)[0]) <= 0 for f in color_functions):
+    if image.tinted and image.tint == BLACK and all(f is None or float(f(zero)[0]) <= 0 for f in color_functions):
         return _Image(None, out_alpha, image.linear, image.box)
     straight = _unpremultiply(image.color(), alpha)
     rgb = np.empty((*alpha.shape, 3), np.float32)
@@ -179,5 +218,6 @@ def _morphology(image: _Image, rx: int, ry: int, dilate: bool) -> _Image:
         x = np.moveaxis(_window_extreme(np.moveaxis(x, 1, 0), rx, dilate), 0, 1)
         return _window_extreme(x, ry, dilate)
 
-    rgb = both(image.rgb) if image.rgb is not None else None
-    return _Image(rgb, both(image.alpha), image.linear, image.box)
+    rgb = image.rgb
+    rgb = both(rgb) if rgb is not None else None
+    return _Image(rgb, both(image.alpha), image.linear, image.box, tint=image.tint)

@@ -22,7 +22,7 @@ from .geometry import (
     _round_out,
     _scales,
 )
-from .spec import FilterSpec
+from .spec import FilterSpec, Primitive
 from .values import _length, _number, _numbers
 
 #: Blur deviations are clamped to this many device pixels. Chromium draws every deviation
@@ -101,27 +101,32 @@ class _Units:
         return rect[0], rect[1], rect[2], rect[3]
 
 
+def _primitive_reach(primitive: Primitive, units: _Units) -> tuple[int, int]:
+    """How far (device pixels, per axis) one primitive moves or spreads what it reads."""
+    attrs = primitive.attrs
+    reach_x = reach_y = 0
+    if primitive.tag in ("feGaussianBlur", "feDropShadow"):
+        numbers = _numbers(attrs.get("stdDeviation")) or [2.0 if primitive.tag == "feDropShadow" else 0.0]
+        sx, sy = units.sigma(max(numbers[0], 0.0), max(numbers[-1], 0.0))
+        reach_x += _blur_reach(sx)
+        reach_y += _blur_reach(sy)
+    if primitive.tag in ("feOffset", "feDropShadow"):
+        default = 2.0 if primitive.tag == "feDropShadow" else 0.0
+        dx, dy = units.offset(_number(attrs.get("dx"), default), _number(attrs.get("dy"), default))
+        reach_x += abs(dx)
+        reach_y += abs(dy)
+    if primitive.tag == "feMorphology":
+        numbers = _numbers(attrs.get("radius")) or [0.0]
+        rx, ry = units.radius(max(numbers[0], 0.0), max(numbers[-1], 0.0))
+        reach_x += rx
+        reach_y += ry
+    return reach_x, reach_y
+
+
 def _reach(spec: FilterSpec, units: _Units) -> tuple[int, int]:
     """How far (device pixels, per axis) content outside what is visible can affect what is."""
-    reach_x = reach_y = 0
-    for primitive in spec.primitives:
-        attrs = primitive.attrs
-        if primitive.tag in ("feGaussianBlur", "feDropShadow"):
-            numbers = _numbers(attrs.get("stdDeviation")) or [2.0 if primitive.tag == "feDropShadow" else 0.0]
-            sx, sy = units.sigma(max(numbers[0], 0.0), max(numbers[-1], 0.0))
-            reach_x += _blur_reach(sx)
-            reach_y += _blur_reach(sy)
-        if primitive.tag in ("feOffset", "feDropShadow"):
-            default = 2.0 if primitive.tag == "feDropShadow" else 0.0
-            dx, dy = units.offset(_number(attrs.get("dx"), default), _number(attrs.get("dy"), default))
-            reach_x += abs(dx)
-            reach_y += abs(dy)
-        if primitive.tag == "feMorphology":
-            numbers = _numbers(attrs.get("radius")) or [0.0]
-            rx, ry = units.radius(max(numbers[0], 0.0), max(numbers[-1], 0.0))
-            reach_x += rx
-            reach_y += ry
-    return reach_x, reach_y
+    reaches = [_primitive_reach(primitive, units) for primitive in spec.primitives]
+    return sum(r[0] for r in reaches), sum(r[1] for r in reaches)
 
 
 def work_area(spec: FilterSpec, placement: Placement) -> Box | None:

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import os
+import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, has_request_context, request, url_for
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ..cache import MemoryCache
-from ..errors import InvalidInput
-from ..renderer import FORMATS, Renderer
-from ..validation import DEFAULT_MAX_LENGTH
+from ..renderer import Renderer
+from ..serving.service import Service
 from . import gallery  # noqa: F401  (registers the gallery's routes on the blueprint)
-from .signing import SIGNATURE_PARAMETER, VERSION_PARAMETER, UrlSigner
-from .state import Settings, settings
-from .views import blueprint, version_of
+from .hosts import UNTRUSTED_MESSAGE, UntrustedHost, require_trusted_host
+from .state import settings
+from .views import blueprint
 
-__all__ = ["SvgOg", "og_image_url", "og_meta"]
+__all__ = ["SvgOg", "UntrustedHost", "og_image_url", "og_meta"]
 
-
-def _flag(value: object) -> bool:
-    """A setting that may come from the environment as text ("0", "false", "off")."""
-    if isinstance(value, str):
-        return value.strip().lower() not in ("", "0", "false", "no", "off")
-    return bool(value)
+log = logging.getLogger("svgog")
 
 
 class SvgOg:
@@ -46,7 +37,8 @@ class SvgOg:
     ``SVGOG_FORMATS``         formats served (png, jpg, webp, svg)
     ``SVGOG_SCALES``          scales served (1, 2)
     ``SVGOG_URL_PREFIX``      where the blueprint is mounted (``/og``)
-    ``SVGOG_BASE_URL``        where absolute image URLs start (this host)
+    ``SVGOG_BASE_URL``        where absolute image URLs start (this host,
+                              when it is in ``TRUSTED_HOSTS``)
     ``SVGOG_SITE_NAME``       ``og:site_name`` for :func:`og_meta` (none)
     ``SVGOG_MAX_AGE``         ``Cache-Control`` max-age (one day)
     ``SVGOG_SIGNING``         require signed URLs (on unless debugging)
@@ -60,6 +52,9 @@ class SvgOg:
     ``SVGOG_WEBHOOK_SECRET``  the webhook's shared secret (webhook off)
     ``SVGOG_MAX_RENDERS``     renders at once per process (2 per core)
     ``SVGOG_RENDER_WAIT``     seconds a request waits for a turn (10)
+    ``SVGOG_BUDGET``          a :class:`~svgog.RenderBudget` or a dict of its
+                              limits (``{"seconds": 1.5}``)
+    ``SVGOG_FAILURE_TTL``     seconds a failed render is remembered (60)
     ========================  ===============================================
 
     :param app: The application, or ``None`` to call :meth:`init_app` later.
@@ -75,47 +70,13 @@ class SvgOg:
     def init_app(self, app: Flask) -> None:
         """Set up the extension for one application and register its blueprint."""
         config = app.config.get_namespace("SVGOG_")
-        renderer = self._renderer or Renderer(
-            templates=config.get("templates"),
-            fonts=config.get("fonts"),
-            system_fonts=_flag(config.get("system_fonts", True)),
-            max_length=int(config.get("max_length", DEFAULT_MAX_LENGTH)),
-            assets=config.get("assets"),
-            allowed_hosts=config.get("allowed_hosts", ()),
+        service = Service.from_config(
+            config, renderer=self._renderer, secret_key=app.config.get("SECRET_KEY"), debug=app.debug
         )
-        signer = None
-        if config.get("signing", not app.debug):
-            secret = config.get("secret_key") or app.config.get("SECRET_KEY")
-            if not secret:
-                raise RuntimeError("svgog: signed URLs need SVGOG_SECRET_KEY or SECRET_KEY (or SVGOG_SIGNING=False)")
-            signer = UrlSigner(secret)
-        cache = config.get("cache", _DEFAULT)
-        if cache is _DEFAULT:
-            cache = MemoryCache(
-                int(config.get("cache_max_bytes", 64 * 1024 * 1024)),
-                max_entries=config.get("cache_max_entries"),
-                ttl=config.get("cache_ttl"),
-            )
-        webhook_secret = config.get("webhook_secret")
-        app.extensions["svgog"] = Settings(
-            renderer=renderer,
-            cache=cache,
-            signer=signer,
-            max_age=int(config.get("max_age", 86400)),
-            fallback_max_age=int(config.get("fallback_max_age", 60)),
-            max_fields=int(config.get("max_fields", 20)),
-            formats=frozenset(config.get("formats", FORMATS)) & frozenset(FORMATS),
-            scales=frozenset(float(s) for s in config.get("scales", (1, 2))),
-            fallback=Path(config["fallback"]) if config.get("fallback") else None,
-            gallery=bool(config.get("gallery", app.debug)),
-            storage_dir=Path(config["storage_dir"]) if config.get("storage_dir") else None,
-            webhook_secret=webhook_secret.encode() if isinstance(webhook_secret, str) else webhook_secret,
-            webhook_max_bytes=int(config.get("webhook_max_bytes", 64 * 1024)),
-            max_renders=int(config.get("max_renders", 2 * (os.cpu_count() or 1))),
-            render_wait=float(config.get("render_wait", 10.0)),
-            base_url=_base_url(config.get("base_url")),
-            site_name=config.get("site_name") or None,
-        )
+        if service.base_url is None and not app.config.get("TRUSTED_HOSTS") and not (app.debug or app.testing):
+            # Said at start-up; og_meta and og_image_url raise UntrustedHost when used.
+            log.warning(UNTRUSTED_MESSAGE.format(what="absolute URLs (og_meta, og_image_url, the webhook's answers)"))
+        app.extensions["svgog"] = service
         app.register_blueprint(blueprint, url_prefix=config.get("url_prefix", "/og"))
         app.add_template_global(og_image_url)
         app.add_template_global(og_meta)
@@ -124,23 +85,6 @@ class SvgOg:
     def renderer() -> Renderer:
         """The current application's renderer."""
         return settings().renderer
-
-
-_DEFAULT = object()
-
-
-def _base_url(value: object) -> str | None:
-    """``SVGOG_BASE_URL``, checked: an absolute http(s) URL, without its trailing slash."""
-    if not value:
-        return None
-    text = str(value)
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(
-            f"svgog: SVGOG_BASE_URL must be an absolute http(s) URL without a query, "
-            f"such as https://cdn.example.com/og (got {text[:100]!r})"
-        )
-    return text.rstrip("/")
 
 
 def og_image_url(
@@ -155,10 +99,13 @@ def og_image_url(
     that cached a preview you want it to fetch again. ``scale=2`` is the
     image at twice the size (one of ``SVGOG_SCALES``). Absolute URLs start at
     ``SVGOG_BASE_URL`` when it is set (then no request is needed), else at
-    this request's host. Invalid fields raise the same errors as rendering.
-    Available in Jinja templates.
+    this request's host, if it is trusted (see :mod:`svgog.flask.hosts`).
+    Invalid fields raise the same errors as rendering. Available in Jinja
+    templates.
 
     :raises InvalidInput: A field, format or scale the image cannot have.
+    :raises UntrustedHost: An absolute URL in production, with neither
+        ``SVGOG_BASE_URL`` nor ``TRUSTED_HOSTS`` set.
     """
     return _image_url(name, format, fields, scale=scale, version=v, external=_external)
 
@@ -167,20 +114,12 @@ def _image_url(
     name: str, format: str, fields: Mapping[str, Any], *, scale: float, version: object, external: bool
 ) -> str:
     state = settings()
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale not in state.scales:
-        raise InvalidInput(state.scale_message(), template=name)
-    if format not in state.formats:
-        raise InvalidInput(f"format {format[:20]!r} is not served (SVGOG_FORMATS)", template=name)
-    values = {key: str(value) for key, value in fields.items()}
-    job = state.prepare(name, values, format=format, scale=float(scale))
-    query: dict[str, str] = {**values, VERSION_PARAMETER: version_of(job.key, version)}
-    if scale != 1:
-        query["scale"] = f"{scale:g}"
-    if state.signer is not None:
-        query[SIGNATURE_PARAMETER] = state.signer.sign(f"{name}.{format}", query.items())
+    query = state.image_query(name, format, fields, scale=scale, version=version)
     if external and state.base_url is not None:
-        return f"{state.base_url}/{name}.{format}?{urlencode(query)}"
-    return url_for("svgog.image", name=name, ext=format, _external=external) + "?" + urlencode(query)
+        return f"{state.base_url}/{name}.{format}?{query}"
+    if external and has_request_context():
+        require_trusted_host("the image's absolute URL")
+    return url_for("svgog.image", name=name, ext=format, _external=external) + "?" + query
 
 
 def og_meta(
@@ -215,7 +154,8 @@ def og_meta(
     :param description: The page's summary; also the card's ``description``
         field when the template has one.
     :param url: The page's canonical URL; this request's URL without its
-        query string by default.
+        query string by default (its host must be trusted, see
+        :mod:`svgog.flask.hosts`).
     :param site_name: The site's name; ``SVGOG_SITE_NAME`` by default.
     :param type: ``og:type``: ``"website"`` (the default) or ``"article"``
         for a post, or another Open Graph type.
@@ -227,34 +167,20 @@ def og_meta(
     :param more: More card fields.
     """
     state = settings()
-    template = state.renderer.template(name)
-    page = {"title": title, "description": description}
-    card: dict[str, Any] = {k: value for k, value in page.items() if value is not None and k in template.fields}
-    card.update(fields or {})
-    card.update(more)
-    image = _image_url(name, format, card, scale=scale, version=v, external=True)
+    prefix = None
+    if state.base_url is None:
+        prefix = url_for("svgog.image", name="_", ext="png", _external=True).rsplit("/", 1)[0]
+    # Fields are checked first: a bad value is InvalidInput wherever it is built.
+    tags = state.meta(
+        name, image_prefix=prefix, page_url=url, alt=alt, title=title, description=description,
+        site_name=site_name, type=type, format=format, scale=scale, v=v, fields=fields, more=more,
+    )  # fmt: skip
+    if state.base_url is None and has_request_context():
+        require_trusted_host("the image's absolute URL")
     if url is None and has_request_context():
-        url = request.base_url
-    alt = alt if alt is not None else title
-    properties = {
-        "og:type": type,
-        "og:site_name": site_name if site_name is not None else state.site_name,
-        "og:url": url,
-        "og:title": title,
-        "og:description": description,
-        "og:image": image,
-        "og:image:width": str(round(template.width * scale)),
-        "og:image:height": str(round(template.height * scale)),
-        "og:image:type": FORMATS[format],
-        "og:image:alt": alt,
-    }
-    names = {
-        "twitter:card": "summary_large_image",
-        "twitter:title": title,
-        "twitter:description": description,
-        "twitter:image": image,
-        "twitter:image:alt": alt,
-    }
-    lines = [f'<meta property="{key}" content="{escape(value)}">' for key, value in properties.items() if value]
-    lines += [f'<meta name="{key}" content="{escape(value)}">' for key, value in names.items() if value]
-    return Markup("\n".join(lines))
+        require_trusted_host("og:url (or pass url=)")
+        tags = state.meta(
+            name, image_prefix=prefix, page_url=request.base_url, alt=alt, title=title, description=description,
+            site_name=site_name, type=type, format=format, scale=scale, v=v, fields=fields, more=more,
+        )  # fmt: skip
+    return Markup(tags)

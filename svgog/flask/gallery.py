@@ -5,21 +5,40 @@ Served at ``<prefix>/`` when the application is in debug mode or
 typing updates the PNG and the SVG preview side by side, with an overlay that
 outlines each text's box and a table of the fit report. Previews use
 ``<prefix>/_gallery/...`` URLs, which need no signature and exist only while
-the gallery is enabled.
+the gallery is enabled. They are rendered as the image route renders: only
+the served formats, through the cache, in a render slot (503 when none is
+free), with the same headers, and a failed render gives the fallback image.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from flask import Response, abort, jsonify, render_template_string
 
+from ..cache import CachedImage
 from ..errors import InvalidInput, SvgogError, TemplateNotFound
-from ..renderer import FORMATS, coverage_message
-from .state import settings
-from .views import Refusal, blueprint, plain, query_fields, query_pairs
+from ..renderer import FORMATS, RenderJob, coverage_message
+from .state import Settings, settings
+from .views import (
+    EXTENSIONS,
+    Busy,
+    Refusal,
+    blueprint,
+    cached,
+    fallback,
+    plain,
+    protect,
+    query_fields,
+    query_pairs,
+    render_cached,
+)
 
 __all__: list[str] = []
+
+log = logging.getLogger("svgog")
 
 
 def _enabled() -> None:
@@ -67,11 +86,16 @@ def preview(name: str, ext: str) -> Response:
     """An unsigned preview image, or (``.json``) the fit report and boxes."""
     _enabled()
     state = settings()
-    if ext not in FORMATS and ext != "json":
+    ext = EXTENSIONS.get(ext, ext)
+    if ext != "json" and (ext not in FORMATS or ext not in state.formats):
         return plain(f"unknown format {ext[:20]!r}", 404)
     try:
         fields, scale = query_fields(query_pairs(), state)
-        result = state.prepare(name, fields, format="svg" if ext == "json" else ext, scale=scale).run()
+        job = state.prepare(name, fields, format="svg" if ext == "json" else ext, scale=scale)
+        if ext == "json":
+            entry = cached(state, "report:" + job.key, lambda: _report(state, job))
+        else:
+            entry = render_cached(state, job)
     except Refusal as exc:
         return plain(str(exc), exc.status)
     except TemplateNotFound as exc:
@@ -80,9 +104,21 @@ def preview(name: str, ext: str) -> Response:
         if ext == "json":
             return jsonify({"error": str(exc)})
         return plain(str(exc), 400)
-    if ext != "json":
-        return Response(result.data, mimetype=result.media_type, headers={"Cache-Control": "no-store"})
-    template = state.renderer.template(name)
+    except Busy:
+        return plain("too many renders at once; try again shortly", 503, **{"Retry-After": "2"})
+    except Exception as exc:
+        log.exception("gallery preview of %r failed", name)
+        if ext == "json":
+            reason = str(exc) if isinstance(exc, SvgogError) else "see the server's log"
+            return jsonify({"error": f"rendering failed: {reason}"})
+        return fallback(state, name)
+    return protect(Response(entry.data, mimetype=entry.media_type, headers={"Cache-Control": "no-store"}))
+
+
+def _report(state: Settings, job: RenderJob) -> CachedImage:
+    """The preview's fit report and text boxes, as JSON (cached like an image)."""
+    result = job.run()
+    template = job.template
     boxes: list[dict[str, Any]] = []
     for slot in template.text_slots:
         bounds = slot.bounds()
@@ -103,7 +139,8 @@ def preview(name: str, ext: str) -> Response:
         for report in result.reports
         if report.field is not None
     ]
-    return jsonify({"width": template.width, "height": template.height, "boxes": boxes, "reports": reports})
+    data = {"width": template.width, "height": template.height, "boxes": boxes, "reports": reports}
+    return CachedImage(json.dumps(data).encode(), "application/json", template.width, template.height)
 
 
 PAGE = """<!doctype html>
