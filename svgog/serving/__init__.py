@@ -8,10 +8,11 @@ here imports a web framework, so any other framework needs only a few lines
 """
 
 from .responses import Response as Response
+from .responses import plain as plain
 from .responses import read_limited as read_limited
 from .service import RESERVED_PARAMETERS as RESERVED_PARAMETERS
 from .service import Busy as Busy
 from .service import Service as Service
 from .signing import UrlSigner as UrlSigner
 
-__all__ = ["RESERVED_PARAMETERS", "Busy", "Response", "Service", "UrlSigner", "read_limited"]
+__all__ = ["RESERVED_PARAMETERS", "Busy", "Response", "Service", "UrlSigner", "plain", "read_limited"]

@@ -36,11 +36,12 @@ from cachetools import TTLCache
 from ..budget import DEFAULT_BUDGET, RenderBudget
 from ..cache import Cache, CachedImage, MemoryCache, SingleFlight, pack, unpack
 from ..errors import InvalidInput, SvgogError, TemplateNotFound
-from ..files import write_atomically
 from ..renderer import FORMATS, Renderer, RenderJob
 from ..validation import DEFAULT_MAX_LENGTH
 from .responses import Response, etag_matches, plain, protect
 from .signing import SIGNATURE_PARAMETER, VERSION_PARAMETER, UrlSigner
+from .stores import DirectoryStore, ImageStore
+from .tags import meta_tags
 
 __all__ = [
     "EXTENSIONS",
@@ -150,6 +151,9 @@ class Service:
     fallback: Path | None = None
     gallery: bool = False
     storage_dir: Path | None = None
+    #: Where the webhook keeps images: ``SVGOG_STORE``, else a
+    #: :class:`~.stores.DirectoryStore` of :attr:`storage_dir` when that is set.
+    store: ImageStore | None = None
     webhook_secret: bytes | None = None
     webhook_max_bytes: int = 64 * 1024
     #: Where absolute image URLs start instead of this request's host and
@@ -174,6 +178,8 @@ class Service:
 
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(max(1, self.max_renders))
+        if self.store is None and self.storage_dir is not None:
+            self.store = DirectoryStore(self.storage_dir)
         if self.failure_ttl > 0:
             self._failures = TTLCache(maxsize=_REMEMBERED_FAILURES, ttl=self.failure_ttl)
 
@@ -233,6 +239,7 @@ class Service:
             fallback=Path(config["fallback"]) if config.get("fallback") else None,
             gallery=_flag(config.get("gallery", debug)),
             storage_dir=Path(config["storage_dir"]) if config.get("storage_dir") else None,
+            store=config.get("store"),
             webhook_secret=webhook_secret.encode() if isinstance(webhook_secret, str) else webhook_secret,
             webhook_max_bytes=int(config.get("webhook_max_bytes", 64 * 1024)),
             max_renders=int(config.get("max_renders", 2 * (os.cpu_count() or 1))),
@@ -446,20 +453,32 @@ class Service:
         return protect(Response(200, data, "image/png", headers))
 
     def stored(self, filename: str, *, if_none_match: str | None = None) -> Response:
-        """``GET stored/<filename>``: an image the webhook stored; named by its content hash, it never changes."""
-        if self.storage_dir is None:
+        """``GET stored/<filename>``: an image the webhook stored; named by its content hash, it never changes.
+
+        A redirect (302) when the store serves its files itself (:meth:`~.stores.ImageStore.url`).
+        """
+        store = self.store
+        if store is None:
             return plain("no storage directory is configured", 404)
         suffix = Path(filename).suffix
         if "/" in filename or "\\" in filename or filename.startswith(".") or suffix not in _STORED_TYPES:
             return plain("no such image", 404)
-        path = self.storage_dir / filename
         tag = filename
         headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{tag}"'}
-        if etag_matches(if_none_match, tag) and path.is_file():
-            return protect(Response(304, b"", None, headers))
         try:
-            data = path.read_bytes()
+            url = store.url(filename)
+            if url is not None:
+                if not store.exists(filename):
+                    return plain("no such image", 404)
+                # Not cached: a store's URL may expire (S3's signed URLs do).
+                return Response(302, b"", None, {"Location": url})
+            if etag_matches(if_none_match, tag) and store.exists(filename):
+                return protect(Response(304, b"", None, headers))
+            data = store.read(filename)
         except OSError:
+            log.exception("the stored image %r cannot be read", filename)
+            return plain("the image storage cannot be read", 503, **{"Retry-After": "30"})
+        if data is None:
             return plain("no such image", 404)
         return protect(Response(200, data, _STORED_TYPES[suffix], headers))
 
@@ -472,6 +491,7 @@ class Service:
         signature: str | None,
         content_length: int | None = None,
         stored_url: Callable[[str], str],
+        absolute: Callable[[str], str] | None = None,
     ) -> Response:
         """``POST <name>``: render from a JSON body, store the image, answer where it is.
 
@@ -485,10 +505,13 @@ class Service:
         :param content_length: The ``Content-Length`` header, when there is one.
         :param stored_url: The URL of a stored file by name, where the
             adapter serves :meth:`stored` (used when :attr:`base_url` is not set).
+        :param absolute: Makes a path the store answers (``/media/...``)
+            absolute for this request; without it, the path is answered.
         """
         if "." in name:  # an image path: those are GET only
             return plain("method not allowed: images are fetched with GET", 405, Allow="GET, HEAD")
-        if self.webhook_secret is None or self.storage_dir is None:
+        store = self.store
+        if self.webhook_secret is None or store is None:
             return plain("the webhook is not enabled", 404)
         too_large = plain(f"body larger than {self.webhook_max_bytes} bytes", 413)
         if (content_length is not None and content_length > self.webhook_max_bytes) or len(body) > self.webhook_max_bytes:
@@ -514,8 +537,7 @@ class Service:
         try:
             job = self.prepare(name, fields, format=ext)
             filename = f"{job.key}.{ext}"
-            path = self.storage_dir / filename
-            if not path.exists():
+            if not store.exists(filename):
                 if not self.acquire_render_slot():
                     return plain(_BUSY[0], _BUSY[1], **_BUSY[2])
                 try:
@@ -523,9 +545,10 @@ class Service:
                     result = job.run()
                 finally:
                     self.release_render_slot()
-                write_atomically(path, result.data)
+                store.save(filename, result.data)
             width = round(job.template.width * job.scale)
             height = round(job.template.height * job.scale)
+            url = store.url(filename)
         except TemplateNotFound as exc:
             return plain(str(exc), 404)
         except InvalidInput as exc:
@@ -536,7 +559,10 @@ class Service:
         except Exception:
             log.exception("webhook rendering of %r failed", name)
             return plain("the image could not be rendered", 503, **{"Retry-After": "30"})
-        url = f"{self.base_url}/stored/{filename}" if self.base_url is not None else stored_url(filename)
+        if url is None:  # served by the stored/ route
+            url = f"{self.base_url}/stored/{filename}" if self.base_url is not None else stored_url(filename)
+        elif absolute is not None and url.startswith("/"):
+            url = absolute(url)
         document = {"url": url, "width": width, "height": height, "etag": job.key}
         return Response(200, json.dumps(document).encode(), "application/json")
 
@@ -610,37 +636,12 @@ class Service:
         card.update(fields or {})
         card.update(more or {})
         image = self.image_url(name, format, card, prefix=image_prefix, scale=scale, version=v)
-        alt = alt if alt is not None else title
-        properties = {
-            "og:type": type,
-            "og:site_name": site_name if site_name is not None else self.site_name,
-            "og:url": page_url,
-            "og:title": title,
-            "og:description": description,
-            "og:image": image,
-            "og:image:width": str(round(template.width * scale)),
-            "og:image:height": str(round(template.height * scale)),
-            "og:image:type": FORMATS[format],
-            "og:image:alt": alt,
-        }
-        names = {
-            "twitter:card": "summary_large_image",
-            "twitter:title": title,
-            "twitter:description": description,
-            "twitter:image": image,
-            "twitter:image:alt": alt,
-        }
-        lines = [f'<meta property="{key}" content="{_escape(value)}">' for key, value in properties.items() if value]
-        lines += [f'<meta name="{key}" content="{_escape(value)}">' for key, value in names.items() if value]
-        return "\n".join(lines)
-
-
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
-
-
-def _escape(value: object) -> str:
-    """Text for an HTML attribute, escaped as Jinja's ``escape`` does (the same tags from every adapter)."""
-    return str(value).translate(_ESCAPES)
+        return meta_tags(
+            image_url=image, width=round(template.width * scale), height=round(template.height * scale),
+            title=title, description=description, page_url=page_url,
+            site_name=site_name if site_name is not None else self.site_name, type=type, alt=alt,
+            media_type=FORMATS[format],
+        )  # fmt: skip
 
 
 _DEFAULT: Any = object()

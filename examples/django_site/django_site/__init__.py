@@ -1,0 +1,1 @@
+"""The example Django project: a small blog whose pages carry Open Graph images from svgog."""

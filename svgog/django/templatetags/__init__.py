@@ -1,0 +1,1 @@
+"""Template tag libraries of the ``svgog.django`` app: ``{% load svgog %}``."""
