@@ -23,8 +23,10 @@ run: sysdeps fonts $(STAMP)
 serve-prod: sysdeps $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
+# Two test processes, a test file each at a time: much of the suite waits on Chromium, servers
+# and subprocesses, and each file's servers and browser are started once.
 test: sysdeps fonts browser nginx $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # CairoSVG needs the cairo C library. Installed from Debian's packages when
 # missing (as root); otherwise the command to run is printed. Loading it as

@@ -251,42 +251,87 @@ def list_templates(templates: tuple[Path, ...], fonts: tuple[Path, ...]) -> None
         sys.exit(1)
 
 
+def _build_arguments(arguments: tuple[str, ...], template_names: tuple[str, ...]) -> tuple[list[str], list[Path]]:
+    """``svgog build``'s templates and inputs: ``TEMPLATE INPUTS...``, or ``--template`` and ``INPUTS...``."""
+    if template_names:
+        names, paths = list(template_names), arguments
+    else:
+        names, paths = [arguments[0]], arguments[1:]
+        if not paths:
+            raise click.UsageError("Missing argument 'INPUTS...'.")
+    inputs = [Path(path) for path in paths]
+    for path in inputs:
+        if not path.exists():
+            hint = " (with --template, every argument is an input)" if template_names else ""
+            raise click.BadParameter(f"Path {str(path)!r} does not exist{hint}.", param_hint="'INPUTS...'")
+    return names, inputs
+
+
 @main.command()
-@click.argument("template")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("arguments", nargs=-1, required=True, metavar="[TEMPLATE] INPUTS...")
+@click.option(
+    "--template",
+    "template_names",
+    multiple=True,
+    metavar="NAME",
+    help="A template to render each record with (repeatable: one image per template). "
+    "Without it, the first argument is the template.",
+)
 @click.option(
     "--output", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output directory."
 )
 @click.option("--map", "mappings", multiple=True, metavar="KEY=FIELD", help="Read field FIELD from input key KEY.")
 @click.option("--set", "-s", "assignments", multiple=True, metavar="FIELD=VALUE", help="A field for every record.")
-@click.option("--name", "pattern", help="Output file pattern, e.g. '{slug}.png' (default) or 'og/{slug}.webp'.")
+@click.option(
+    "--name",
+    "pattern",
+    help="Output file pattern with {slug}, {template}, {format}, {hash} (12 hex digits of the content hash) "
+    "or a record key, e.g. '{slug}-{hash}.png'. Default: '{slug}.{format}', or "
+    "'{template}/{slug}.{format}' with several templates.",
+)
 @click.option("--format", "format_", type=click.Choice(["png", "jpg", "webp"]), default="png", show_default=True)
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the manifest (e.g. a site's data folder). Default: OUTPUT/manifest.json.",
+)
+@click.option(
+    "--decode-entities/--no-decode-entities",
+    default=True,
+    show_default=True,
+    help="Decode HTML character references (&amp;, &sup2;) in Markdown front matter and headings.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="cores")
 @click.option("--force", is_flag=True, help="Render every record, even unchanged ones.")
 @_assets_option
 @_templates_option
 @_fonts_option
 def build(
-    template: str,
-    inputs: tuple[Path, ...],
+    arguments: tuple[str, ...],
+    template_names: tuple[str, ...],
     output: Path,
     mappings: tuple[str, ...],
     assignments: tuple[str, ...],
     pattern: str | None,
     format_: str,
+    manifest_path: Path | None,
+    decode_entities: bool,
     jobs: int,
     force: bool,
     assets: tuple[Path, ...],
     templates: tuple[Path, ...],
     fonts: tuple[Path, ...],
 ) -> None:
-    """Render TEMPLATE once per record of INPUTS into an output directory.
+    """Render TEMPLATE (or each --template) once per record of INPUTS into an output directory.
 
     INPUTS are JSON arrays, JSON Lines, CSV files, or directories of Markdown
-    files with YAML front matter. Unchanged records are skipped (see the
-    manifest.json written beside the images); a failing record is reported
-    with its file and line and the others are still built.
+    files with YAML or TOML front matter (a page without a title takes its
+    first '# heading'). Unchanged records are skipped (see the manifest.json
+    written beside the images); a failing record is reported with its file
+    and line and the others are still built.
     """
+    names, inputs = _build_arguments(arguments, template_names)
     options = {
         "templates": [str(t.resolve()) for t in templates] or None,
         "fonts": [str(f.resolve()) for f in fonts],
@@ -295,17 +340,19 @@ def build(
     mapping = {key: field for key, field in _assignments(mappings, "--map", "KEY=FIELD").items()}
     try:
         builder = Builder(
-            options, template, output, mapping=mapping, constants=_assignments(assignments, "--set"),
-            name=pattern, format=format_,
+            options, names, output, mapping=mapping, constants=_assignments(assignments, "--set"),
+            name=pattern, format=format_, manifest=manifest_path, decode_entities=decode_entities,
         )  # fmt: skip
     except SvgogError as exc:
         raise click.ClickException(str(exc)) from exc
-    try:  # an output directory that cannot be written fails now, before any rendering
-        output.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=output):
-            pass
-    except OSError as exc:
-        raise click.ClickException(f"cannot write to {output}: {exc.strerror or exc}") from exc
+    # An output or manifest directory that cannot be written fails now, before any rendering.
+    for directory in dict.fromkeys([output, builder.manifest_path.parent]):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=directory):
+                pass
+        except OSError as exc:
+            raise click.ClickException(f"cannot write to {directory}: {exc.strerror or exc}") from exc
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -313,7 +360,7 @@ def build(
         if not sys.stderr.isatty():
             return
         if bar is None:
-            bar = click.progressbar(length=total, label=f"rendering {template}", file=sys.stderr)
+            bar = click.progressbar(length=total, label=f"rendering {', '.join(names)}", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 

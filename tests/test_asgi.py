@@ -327,6 +327,14 @@ def _read_response(sock: socket.socket) -> bytes:
 # -- the protocol, without a server -------------------------------------------------------------
 
 
+def run_coroutine(coroutine: Any) -> Any:
+    """``asyncio.run`` in a thread of its own: a browser test's Playwright may own this thread's event loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_body_reading_stops_one_byte_past_the_limit() -> None:
     """However long the stream, no more messages are pulled than the limit needs."""
     pulled = 0
@@ -336,13 +344,13 @@ def test_body_reading_stops_one_byte_past_the_limit() -> None:
         pulled += 1
         return {"type": "http.request", "body": b"y" * 1000, "more_body": True}
 
-    body, complete = asyncio.run(read_body(endless, 4500))
+    body, complete = run_coroutine(read_body(endless, 4500))
     assert (len(body), complete, pulled) == (4501, False, 5)
 
     async def short() -> dict[str, Any]:
         return {"type": "http.request", "body": b"{}", "more_body": False}
 
-    assert asyncio.run(read_body(short, 4500)) == (b"{}", True)
+    assert run_coroutine(read_body(short, 4500)) == (b"{}", True)
 
 
 @pytest.mark.parametrize(
@@ -388,7 +396,7 @@ def test_lifespan_and_unmounted_calls(renderer: svgog.Renderer) -> None:
         scope = {"type": "http", "method": "GET", "path": "/x/y", "root_path": "", "query_string": b"", "headers": []}
         await app(scope, receive, send)
 
-    asyncio.run(run())
+    run_coroutine(run())
     assert [m["type"] for m in sent[:2]] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     assert sent[2]["status"] == 404
     assert (b"content-type", b"text/plain; charset=utf-8") in sent[2]["headers"]

@@ -160,3 +160,130 @@ def test_name_patterns(tmp_path: Path, pattern: str) -> None:
     assert build("blog", str(tmp_path / "p.json"), "-o", str(tmp_path / "out"), "--name", pattern)[0] == 0
     expected = {"{slug}.png": "hello-world.png", "cards/{slug}-{author}.png": "cards/hello-world-ana-maria.png"}[pattern]
     assert list(manifest(tmp_path / "out")) == [expected]
+
+
+# -- static site generators: titles from headings, {hash} names, several templates, entities ----------
+
+
+def page(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def json_hash(tmp_path: Path, title: str, template: str = "blog") -> str:
+    """The content hash of a JSON record with just this title: equal hashes, equal fields."""
+    data = tmp_path / f"probe-{len(list(tmp_path.glob('probe-*')))}.json"
+    data.write_text(json.dumps([{"slug": "probe", "title": title}]))
+    out = data.with_suffix("")
+    assert build(template, str(data), "-o", str(out), "-j", "1")[0] == 0
+    return manifest(out)["probe.png"]["hash"]
+
+
+def test_title_from_the_first_heading(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    page(content / "untitled.md", "---\nauthor: Ana\n---\n```\n# a comment in code\n```\nIntro.\n\n# Using `grep` *well* {#grep}\n\n# Later\n")
+    page(content / "titled.md", "---\ntitle: From front matter\n---\n# From the heading\n")
+    page(content / "nothing.md", "---\nauthor: Bo\n---\nNo heading at all.\n")
+    code, output = build("minimal", str(content), "-o", str(tmp_path / "out"), "-j", "1")
+    assert code == 1 and "nothing.md:1" in output and "'title'" in output  # a title is still required
+    images = manifest(tmp_path / "out")
+    assert set(images) == {"untitled.png", "titled.png"}
+    assert images["untitled.png"]["hash"] == json_hash(tmp_path, "Using grep well", "minimal")
+    assert images["titled.png"]["hash"] == json_hash(tmp_path, "From front matter", "minimal")
+
+
+def test_toml_front_matter(tmp_path: Path) -> None:
+    page(tmp_path / "content" / "posts" / "hugo.md", '+++\ntitle = "Hugo page"\ndate = 2026-01-02\n+++\nBody.\n')
+    code, output = build("blog", str(tmp_path / "content"), "-o", str(tmp_path / "out"), "-j", "1")
+    assert code == 0, output
+    assert list(manifest(tmp_path / "out")) == ["posts/hugo.png"]
+
+
+def test_hash_names_and_incremental_builds(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    first = page(content / "first.md", "---\ntitle: First post\n---\n")
+    second = page(content / "second.md", "---\ntitle: Second post\n---\n")
+    out = tmp_path / "out"
+    args = ["blog", str(content), "-o", str(out), "--name", "{slug}-{hash}.png", "-j", "1"]
+    assert "rendered 2, skipped 0" in build(*args)[1]
+    images = manifest(out)
+    old = next(name for name in images if name.startswith("first-"))
+    entry = images[old]
+    # The name carries the first 12 hex digits of the hash the manifest records in full.
+    assert old == f"first-{entry['hash'][:12]}.png" and len(entry["hash"]) == 32
+    assert entry["source"] == f"{first}:1" and entry["page"] == first.as_posix()
+    pages = json.loads((out / "manifest.json").read_text())["pages"]
+    assert pages[first.as_posix()] == {"blog": old}
+    assert "rendered 0, skipped 2" in build(*args)[1]
+
+    first.write_text("---\ntitle: First post, edited\n---\n")
+    code, output = build(*args)
+    assert code == 0 and "rendered 1, skipped 1, failed 0, deleted 1 stale" in output
+    images = manifest(out)
+    new = next(name for name in images if name.startswith("first-"))
+    assert new != old and old not in images and not (out / old).exists()
+    assert (out / new).is_file() and images[new]["hash"].startswith(new[6:18])
+    assert len(list(out.glob("*.png"))) == 2
+
+    # A page that fails keeps its last card on disk; a file no manifest listed is never touched.
+    kept = next(name for name in images if name.startswith("second-"))
+    (out / "mine.png").write_bytes(b"not svgog's")
+    second.write_text("---\ntitle: " + "x" * 2000 + "\n---\n")
+    assert build(*args)[0] == 1
+    assert (out / kept).is_file() and (out / "mine.png").is_file()
+
+
+def test_several_templates_in_one_run(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text(json.dumps([{"slug": "a", "title": "One record, two cards"}]))
+    out = tmp_path / "out"
+    code, output = build(
+        "--template", "blog", "--template", "square", str(tmp_path / "p.json"), "-o", str(out),
+        "--set", "author=Ana", "-j", "1",
+    )  # fmt: skip
+    assert code == 0, output  # author is a blog field and not a square one: square does without it
+    assert "rendered 2, skipped 0" in output
+    images = manifest(out)
+    assert set(images) == {"blog/a.png", "square/a.png"}
+    assert png_size((out / "blog" / "a.png").read_bytes()) == (1200, 630)
+    assert png_size((out / "square" / "a.png").read_bytes()) == (1080, 1080)
+    assert images["square/a.png"]["template"] == "square"
+    assert json.loads((out / "manifest.json").read_text())["templates"] == ["blog", "square"]
+    again = ["--template", "blog", "--template", "square", str(tmp_path / "p.json"), "-o", str(out), "-j", "1"]
+    assert "rendered 0, skipped 2" in build(*again, "--set", "author=Ana")[1]
+    code, output = build(*again, "--name", "{slug}-{template}.{format}")
+    assert code == 0 and set(manifest(out)) == {"a-blog.png", "a-square.png"}
+    code, output = build(*again, "--name", "{slug}.png")
+    assert code != 0 and "has no {template}" in output
+    code, output = build(*again, "--set", "nonsense=1")
+    assert code == 1 and "nonsense" in output  # a field no template has is still an error
+
+
+def test_html_entities_in_front_matter_and_headings(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    page(content / "front.md", '---\ntitle: "I&sup2;C &amp; SPI"\n---\n')
+    page(content / "heading.md", "---\ndraft: false\n---\n# Tips &amp; tricks&#8230; AT&T &copy 2026\n")
+    decoded, literal = tmp_path / "decoded", tmp_path / "literal"
+    assert build("blog", str(content), "-o", str(decoded), "-j", "1")[0] == 0
+    assert build("blog", str(content), "-o", str(literal), "-j", "1", "--no-decode-entities")[0] == 0
+    assert manifest(decoded)["front.png"]["hash"] == json_hash(tmp_path, "I²C & SPI")
+    # Only references that end with ';' are decoded: '&copy 2026' stays as written.
+    assert manifest(decoded)["heading.png"]["hash"] == json_hash(tmp_path, "Tips & tricks… AT&T &copy 2026")
+    assert manifest(literal)["front.png"]["hash"] == json_hash(tmp_path, "I&sup2;C &amp; SPI")
+    # JSON records are data, not HTML: never decoded.
+    (tmp_path / "p.json").write_text(json.dumps([{"slug": "j", "title": "I&sup2;C"}]))
+    assert build("blog", str(tmp_path / "p.json"), "-o", str(tmp_path / "j"), "-j", "1")[0] == 0
+    assert manifest(tmp_path / "j")["j.png"]["hash"] == json_hash(tmp_path, "I&sup2;C")
+
+
+def test_manifest_elsewhere(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text(json.dumps([{"slug": "a", "title": "A"}]))
+    out, data = tmp_path / "static" / "og", tmp_path / "data" / "og.json"
+    args = ["blog", str(tmp_path / "p.json"), "-o", str(out), "--manifest", str(data), "-j", "1"]
+    assert "rendered 1, skipped 0" in build(*args)[1]
+    assert not (out / "manifest.json").exists()
+    assert list(json.loads(data.read_text())["images"]) == ["a.png"]
+    assert "rendered 0, skipped 1" in build(*args)[1]
+    (tmp_path / "file.txt").write_text("")
+    code, output = build("blog", str(tmp_path / "p.json"), "-o", str(out), "--manifest", str(tmp_path / "file.txt" / "og.json"))
+    assert code == 1 and "cannot write to" in output and "file.txt" in output  # before any rendering

@@ -177,9 +177,16 @@ def test_log_lines_name_svgog_once(tmp_path: Path) -> None:
     assert "svgog: svgog:" not in logged.getvalue()
 
 
+#: Modules that log into their tool's output (MkDocs, Sphinx, Pelican), whose lines do not name
+#: the plugin: there the messages start with "svgog:" themselves.
+TOOL_LOGGERS = {"svgog/mkdocs.py", "svgog/sphinx.py", "svgog/pelican.py"}
+
+
 def test_no_log_message_in_the_package_starts_with_svgog() -> None:
     calls = []
     for source in sorted((ROOT / "svgog").rglob("*.py")):
+        if source.relative_to(ROOT).as_posix() in TOOL_LOGGERS:
+            continue
         for node in ast.walk(ast.parse(source.read_text(), str(source))):
             if (
                 isinstance(node, ast.Call)

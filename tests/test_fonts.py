@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -184,13 +185,16 @@ def test_harfbuzz_kerning_matches_the_fonts_gpos_pairs(registry: FontRegistry) -
 
 
 def test_faces_read_their_fonts_lazily_and_share_one_mapping(tmp_path: Path) -> None:
-    registry = FontRegistry([CJK_SUBSET], bundled=False)
+    # A copy of its own: faces are shared per file, and other tests in this process may have drawn with it.
+    font = tmp_path / CJK_SUBSET.name
+    shutil.copyfile(CJK_SUBSET, font)
+    registry = FontRegistry([font], bundled=False)
     face = registry.match("Noto Sans CJK JP", 700)
     assert face._font is None and face._metrics is None, "matching reads nothing beyond the names"
     assert face.has_char("漢") and not face.has_char("\U0010fffd")
     assert face.covers("漢字") and not face.covers("漢\u0639")
     assert ord("漢") in face.unicodes() and face.units_per_em == 1000
-    other = FontRegistry([CJK_SUBSET], bundled=False).match("Noto Sans CJK JP", 700)
+    other = FontRegistry([font], bundled=False).match("Noto Sans CJK JP", 700)
     assert other is face
 
 
