@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run serve-prod test sysdeps fonts browser nginx clean
+.PHONY: run serve-prod test sysdeps fonts browser nginx redis clean
 
 # The development server signs image URLs with a random key per start (unless
 # SECRET_KEY is set) and shows the template gallery at /og/.
@@ -25,7 +25,7 @@ serve-prod: sysdeps $(STAMP)
 
 # Two test processes, a test file each at a time: much of the suite waits on Chromium, servers
 # and subprocesses, and each file's servers and browser are started once.
-test: sysdeps fonts browser nginx $(TEST_STAMP)
+test: sysdeps fonts browser nginx redis $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # CairoSVG needs the cairo C library. Installed from Debian's packages when
@@ -75,6 +75,16 @@ nginx:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx openssl; \
 	  else \
 	    echo "the front-proxy test needs nginx: sudo apt-get install --no-install-recommends nginx openssl" >&2; exit 1; \
+	  fi; \
+	fi
+
+# tests/test_redis.py runs Debian's redis-server on loopback: the cache nodes share.
+redis:
+	@if [ ! -x /usr/bin/redis-server ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; \
+	  else \
+	    echo "the fleet tests need redis-server: sudo apt-get install --no-install-recommends redis-server" >&2; exit 1; \
 	  fi; \
 	fi
 

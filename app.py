@@ -12,6 +12,13 @@ it reads its settings from the environment and refuses to start without
   ``127.0.0.1,localhost`` (where gunicorn listens) unless set.
 - ``SVGOG_BASE_URL``: where image URLs start, e.g. a CDN.
 - ``SVGOG_GALLERY=1``: serve the unsigned template gallery (off unless debugging).
+- ``SVGOG_CACHE_URL``: a Redis shared by every worker and node
+  (``redis://127.0.0.1:6379/0``), instead of a cache per process.
+- ``SVGOG_CACHE_STATS=1``: count renders in Redis (``svgog:stats:renders``).
+- ``SVGOG_STORAGE_URL`` and ``SVGOG_WEBHOOK_SECRET``: the webhook, storing its
+  images in S3-compatible storage (``s3://bucket/prefix?endpoint=…&public=…``).
+- ``SVGOG_S_MAXAGE``, ``SVGOG_STALE_WHILE_REVALIDATE``: seconds a CDN may keep
+  unversioned image URLs, and serve them stale while it refreshes them.
 """
 
 from __future__ import annotations
@@ -122,7 +129,10 @@ def create_app(config: dict[str, Any] | None = None, *, development: bool = Fals
     app = Flask(__name__)
     config = dict(config or {})
     app.config["SVGOG_SITE_NAME"] = SITE_NAME
-    for name in ("SECRET_KEY", "SVGOG_BASE_URL", "SVGOG_GALLERY"):
+    for name in (
+        "SECRET_KEY", "SVGOG_BASE_URL", "SVGOG_GALLERY", "SVGOG_CACHE_URL", "SVGOG_CACHE_STATS",
+        "SVGOG_STORAGE_URL", "SVGOG_WEBHOOK_SECRET", "SVGOG_S_MAXAGE", "SVGOG_STALE_WHILE_REVALIDATE",
+    ):  # fmt: skip
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     hosts = os.environ.get("TRUSTED_HOSTS", "")

@@ -27,13 +27,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import SvgogError
 from .files import write_atomically
 from .records import Record, RecordError, read_records
 from .renderer import Renderer
 from .template import Template
+
+if TYPE_CHECKING:
+    from .serving.stores import ImageStore
 
 __all__ = ["BuildFailure", "BuildResult", "Builder", "HASH_LENGTH", "MANIFEST", "default_pattern"]
 
@@ -68,6 +71,8 @@ class BuildResult:
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Files of the previous build deleted because their record's card has a new name.
     deleted: list[str] = field(default_factory=list)
+    #: Images sent to the store (``--upload``), or ``None`` when there is no store.
+    uploaded: int | None = None
 
     @property
     def rate(self) -> float:
@@ -77,8 +82,9 @@ class BuildResult:
     def summary(self) -> str:
         """One line: rendered, skipped, failed, stale files deleted, elapsed, images per second."""
         deleted = f", deleted {len(self.deleted)} stale" if self.deleted else ""
+        uploaded = f", uploaded {self.uploaded}" if self.uploaded is not None else ""
         return (
-            f"rendered {self.rendered}, skipped {self.skipped}, failed {len(self.failures)}{deleted} "
+            f"rendered {self.rendered}, skipped {self.skipped}, failed {len(self.failures)}{deleted}{uploaded} "
             f"in {self.elapsed:.1f} s ({self.rate:.1f} images/s)"
         )
 
@@ -276,10 +282,14 @@ class Builder:
         jobs: int = 1,
         force: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        store: ImageStore | None = None,
     ) -> BuildResult:
         """Render every image that changed; delete the ones replaced; write the manifest.
 
         :param progress: Called with (done, total) as renders finish.
+        :param store: Where to upload the images too (``--upload``), each
+            named by its content hash and sent only when the store lacks it;
+            the manifest then gives each image's ``url`` there.
         """
         started = time.monotonic()
         result = BuildResult()
@@ -316,6 +326,8 @@ class Builder:
         self.output.mkdir(parents=True, exist_ok=True)
         self._render(work, jobs, result, manifest, progress)
         result.deleted = self._delete_replaced(previous, manifest)
+        if store is not None:
+            self._upload(store, manifest, result)
         result.manifest = dict(sorted(manifest.items()))
         self._write_manifest(result.manifest)
         result.elapsed = time.monotonic() - started
@@ -346,6 +358,26 @@ class Builder:
             result.warnings.extend(BuildFailure(w.record.source, warning) for warning in warnings)
             manifest[w.relative] = w.entry(size, width, height)
             result.rendered += 1
+
+    def _upload(self, store: ImageStore, manifest: dict[str, dict[str, Any]], result: BuildResult) -> None:
+        """Send each built image the store does not have yet, and add its ``url`` to the manifest.
+
+        Content-addressed (``<hash>.<format>``, as the webhook names them): an
+        unchanged image is never sent twice, and one URL never changes meaning.
+        """
+        result.uploaded = 0
+        for relative, entry in manifest.items():
+            filename = f"{entry['hash']}.{self.format}"
+            try:
+                if not store.exists(filename):
+                    store.save(filename, (self.output / relative).read_bytes())
+                    result.uploaded += 1
+                url = store.url(filename)
+            except OSError as exc:
+                result.failures.append(BuildFailure(entry["source"], f"cannot upload {relative}: {exc}"))
+                continue
+            if url is not None:
+                entry["url"] = url
 
     def _delete_replaced(self, previous: Mapping[str, Any], manifest: Mapping[str, dict[str, Any]]) -> list[str]:
         """Delete the previous build's files whose record and template now have another name.

@@ -304,6 +304,12 @@ def _build_arguments(arguments: tuple[str, ...], template_names: tuple[str, ...]
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="cores")
 @click.option("--force", is_flag=True, help="Render every record, even unchanged ones.")
+@click.option(
+    "--upload",
+    metavar="URL",
+    help="Also upload the images the store lacks, named by content hash, and give each one's 'url' in the "
+    "manifest: s3://bucket/prefix?endpoint=...&public=...&region=... (needs boto3).",
+)
 @_assets_option
 @_templates_option
 @_fonts_option
@@ -319,6 +325,7 @@ def build(
     decode_entities: bool,
     jobs: int,
     force: bool,
+    upload: str | None,
     assets: tuple[Path, ...],
     templates: tuple[Path, ...],
     fonts: tuple[Path, ...],
@@ -353,6 +360,15 @@ def build(
                 pass
         except OSError as exc:
             raise click.ClickException(f"cannot write to {directory}: {exc.strerror or exc}") from exc
+    store = None
+    if upload:
+        # The serving code (and boto3) only when uploading.
+        from .serving.service import storage_url_setting
+
+        try:
+            store = storage_url_setting(upload)
+        except (ValueError, RuntimeError) as exc:
+            raise click.BadParameter(str(exc), param_hint="'--upload'") from exc
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -365,7 +381,7 @@ def build(
         bar.update(1)
 
     try:
-        result = builder.build(inputs, jobs=jobs, force=force, progress=progress)
+        result = builder.build(inputs, jobs=jobs, force=force, progress=progress, store=store)
     except SvgogError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

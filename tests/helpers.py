@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import struct
 import zlib
 from io import BytesIO
@@ -77,3 +78,15 @@ def compare_golden(name: str, data: bytes, *, tolerance: float = 2.0) -> None:
         Image.fromarray(amplified, "RGBA").save(buffer, "PNG")
         path = save_output(f"{name}-diff.png", buffer.getvalue())
         raise AssertionError(f"{name}: RMS difference {rms:.2f} > {tolerance}; see {path}")
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different ports free on 127.0.0.1."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()

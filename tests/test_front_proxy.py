@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, free_ports
 
 BIN = Path(sys.executable).parent
 CONF = ROOT / "deploy" / "nginx" / "svgog.conf"
@@ -45,18 +45,6 @@ INSTALL = "sudo apt-get install --no-install-recommends nginx-light openssl (mak
 SLOW_CONNECTIONS = 32
 #: How long a normal request may take. The attack makes it wait forever.
 PROBE_TIMEOUT = 1.5
-
-
-def free_ports(count: int) -> list[int]:
-    """``count`` different ports free on 127.0.0.1."""
-    probes = [socket.socket() for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [int(probe.getsockname()[1]) for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()
 
 
 def fetch(url: str, context: ssl.SSLContext | None = None, timeout: float = PROBE_TIMEOUT) -> tuple[int, float]:

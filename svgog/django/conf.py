@@ -32,7 +32,8 @@ KNOWN = frozenset(
         "formats", "scales", "url_prefix", "base_url", "site_name", "max_age", "signing", "secret_key",
         "cache", "cache_max_bytes", "cache_max_entries", "cache_ttl", "fallback", "fallback_max_age",
         "failure_ttl", "budget", "gallery", "storage_dir", "store", "webhook_secret", "webhook_max_bytes",
-        "max_renders", "render_wait",
+        "max_renders", "render_wait", "cache_url", "cache_stats", "storage_url", "s_maxage",
+        "stale_while_revalidate",
         # Django's own:
         "cache_alias", "storage",
     }

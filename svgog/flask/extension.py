@@ -55,6 +55,10 @@ class SvgOg:
     ``SVGOG_BUDGET``          a :class:`~svgog.RenderBudget` or a dict of its
                               limits (``{"seconds": 1.5}``)
     ``SVGOG_FAILURE_TTL``     seconds a failed render is remembered (60)
+    ``SVGOG_CACHE_URL``       a Redis shared by workers and nodes (``redis://``)
+    ``SVGOG_STORAGE_URL``     the webhook's images in S3 (``s3://bucket/prefix``)
+    ``SVGOG_S_MAXAGE``        ``s-maxage`` for unversioned image URLs (none;
+                              also ``SVGOG_STALE_WHILE_REVALIDATE``)
     ========================  ===============================================
 
     :param app: The application, or ``None`` to call :meth:`init_app` later.

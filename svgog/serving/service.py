@@ -132,6 +132,28 @@ def base_url_setting(value: object) -> str | None:
     return text.rstrip("/")
 
 
+def storage_url_setting(value: object) -> ImageStore | None:
+    """``SVGOG_STORAGE_URL``: the store it names (``s3://bucket/prefix?endpoint=…&public=…``), or ``None``.
+
+    :raises ValueError: Not an ``s3://`` URL, or one with a setting it does not know.
+    """
+    if not value:
+        return None
+    from ..s3store import S3Store  # boto3 only when it is used
+
+    return S3Store.from_url(str(value))
+
+
+def _seconds(value: object) -> int | None:
+    """A number of seconds that may be off (``None`` or empty); never negative."""
+    if value is None or value == "":
+        return None
+    seconds = int(str(value))
+    if seconds < 0:
+        raise ValueError(f"svgog: a number of seconds cannot be negative (got {seconds})")
+    return seconds
+
+
 @dataclass
 class Service:
     """What the routes share: the renderer, the cache, the signer and the limits.
@@ -144,6 +166,11 @@ class Service:
     cache: Cache | None
     signer: UrlSigner | None
     max_age: int = 86400
+    #: Seconds a shared cache (a CDN) may keep an unversioned image, and may
+    #: serve it stale while it fetches a new one: ``s-maxage`` and
+    #: ``stale-while-revalidate`` in its ``Cache-Control`` (``None``: not sent).
+    s_maxage: int | None = None
+    stale_while_revalidate: int | None = None
     fallback_max_age: int = 60
     max_fields: int = 20
     formats: frozenset[str] = frozenset(FORMATS)
@@ -220,6 +247,10 @@ class Service:
                 raise RuntimeError("svgog: signed URLs need SVGOG_SECRET_KEY or SECRET_KEY (or SVGOG_SIGNING=False)")
             signer = UrlSigner(secret)
         cache: Any = config.get("cache", _DEFAULT)
+        if cache is _DEFAULT and config.get("cache_url"):
+            from ..rediscache import redis_cache  # redis-py is needed only then
+
+            cache = redis_cache(config)
         if cache is _DEFAULT:
             cache = MemoryCache(
                 int(config.get("cache_max_bytes", 64 * 1024 * 1024)),
@@ -232,6 +263,8 @@ class Service:
             cache=cache,
             signer=signer,
             max_age=int(config.get("max_age", 86400)),
+            s_maxage=_seconds(config.get("s_maxage")),
+            stale_while_revalidate=_seconds(config.get("stale_while_revalidate")),
             fallback_max_age=int(config.get("fallback_max_age", 60)),
             max_fields=int(config.get("max_fields", 20)),
             formats=frozenset(config.get("formats", FORMATS)) & frozenset(FORMATS),
@@ -239,7 +272,7 @@ class Service:
             fallback=Path(config["fallback"]) if config.get("fallback") else None,
             gallery=_flag(config.get("gallery", debug)),
             storage_dir=Path(config["storage_dir"]) if config.get("storage_dir") else None,
-            store=config.get("store"),
+            store=config.get("store") or storage_url_setting(config.get("storage_url")),
             webhook_secret=webhook_secret.encode() if isinstance(webhook_secret, str) else webhook_secret,
             webhook_max_bytes=int(config.get("webhook_max_bytes", 64 * 1024)),
             max_renders=int(config.get("max_renders", 2 * (os.cpu_count() or 1))),
@@ -381,6 +414,16 @@ class Service:
                 cache.set(key, pack(entry))
             return entry
 
+        # A cache shared by several nodes (Redis) also renders each key once
+        # across them; the in-process single flight in front asks it once per process.
+        render_once = getattr(cache, "render_once", None)
+        if render_once is not None:
+
+            def ready() -> CachedImage | None:
+                hit = cache.get(key) if cache is not None else None
+                return unpack(hit) if hit is not None else None
+
+            return self.flights.do(key, lambda: render_once(key, render, ready, self.render_wait))
         return self.flights.do(key, render)
 
     # -- routes ----------------------------------------------------------------------------------
@@ -429,7 +472,15 @@ class Service:
             # The URL holds the content hash: what it names can never change.
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         else:
-            response.headers["Cache-Control"] = f"public, max-age={self.max_age}"
+            # The same URL may show another image tomorrow (a new template or
+            # font): a CDN keeps it for s-maxage, then serves its stale copy
+            # while it asks again, so no visitor waits for a render.
+            directives = [f"public, max-age={self.max_age}"]
+            if self.s_maxage is not None:
+                directives.append(f"s-maxage={self.s_maxage}")
+            if self.stale_while_revalidate is not None:
+                directives.append(f"stale-while-revalidate={self.stale_while_revalidate}")
+            response.headers["Cache-Control"] = ", ".join(directives)
         return protect(response)
 
     def fallback_image(self, name: str) -> Response:
