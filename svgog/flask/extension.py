@@ -174,17 +174,14 @@ def og_meta(
     prefix = None
     if state.base_url is None:
         prefix = url_for("svgog.image", name="_", ext="png", _external=True).rsplit("/", 1)[0]
+    page_url = url if url is not None or not has_request_context() else request.base_url
     # Fields are checked first: a bad value is InvalidInput wherever it is built.
     tags = state.meta(
-        name, image_prefix=prefix, page_url=url, alt=alt, title=title, description=description,
+        name, image_prefix=prefix, page_url=page_url, alt=alt, title=title, description=description,
         site_name=site_name, type=type, format=format, scale=scale, v=v, fields=fields, more=more,
     )  # fmt: skip
     if state.base_url is None and has_request_context():
         require_trusted_host("the image's absolute URL")
     if url is None and has_request_context():
         require_trusted_host("og:url (or pass url=)")
-        tags = state.meta(
-            name, image_prefix=prefix, page_url=request.base_url, alt=alt, title=title, description=description,
-            site_name=site_name, type=type, format=format, scale=scale, v=v, fields=fields, more=more,
-        )  # fmt: skip
     return Markup(tags)
