@@ -53,7 +53,7 @@ fonts:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fontconfig fonts-noto-cjk fonts-noto-core fonts-dejavu-core fonts-dejavu-extra; \
 	  else \
-	    echo "svgog finds system fonts with fontconfig: sudo apt-get install --no-install-recommends fontconfig fonts-noto-cjk fonts-noto-core" >&2; \
+	    echo "svgog finds system fonts with fontconfig: sudo apt-get install --no-install-recommends fontconfig fonts-noto-cjk fonts-noto-core fonts-dejavu-core fonts-dejavu-extra" >&2; \
 	  fi; \
 	fi
 

@@ -292,6 +292,16 @@ class FontRegistry:
                 return exact
         return None
 
+    def names_face(self, name: str) -> bool:
+        """Whether ``name`` is a face's full or PostScript name ("Inter Bold", "Inter-Bold") and no family's.
+
+        :meth:`find` answers such a name with that one face, whatever weight and style are asked for.
+        """
+        key = name.strip().strip("'\"").casefold()
+        if key in GENERIC_FAMILIES or self._by_family.get(key) or self._by_legacy_family.get(key):
+            return False
+        return key in self._by_name
+
     def match(
         self, families: str | Sequence[str], weight: int = 400, style: str = "normal", *, stretch: float = 100.0
     ) -> FontFace:

@@ -122,9 +122,8 @@ def check_template(path: Path, renderer: Renderer) -> list[Problem]:
     except SvgogError as exc:
         report("error", None, f"rendering the sample values failed: {exc}")
         return problems
-    lines = {slot.element_id: slot.line for slot in template.text_slots}
     for fit in result.reports:
-        line = lines.get(fit.element)
+        line = fit.line
         if fit.field and fit.truncated and fit.field in samples:
             report("warning", line, f"the sample of {fit.field!r} does not fit its box (truncated)")
         if fit.missing:
@@ -133,6 +132,6 @@ def check_template(path: Path, renderer: Renderer) -> list[Problem]:
             left, top, right, bottom = fit.ink
             width, height = template.viewport
             if left < -_EDGE_SLACK or top < -_EDGE_SLACK or right > width + _EDGE_SLACK or bottom > height + _EDGE_SLACK:
-                what = f"text field {fit.field!r}" if fit.field else f"text #{fit.element}" if fit.element else "a text"
+                what = f"text {fit.label}" if fit.field else fit.label
                 report("warning", line, f"{what} runs off the canvas ({', '.join(fit.lines)[:60]!r})")
     return problems

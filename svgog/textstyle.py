@@ -4,12 +4,16 @@ For each element that holds drawn text (a ``<text>`` or a ``<tspan>``), its
 computed font (matched among the renderer's fonts, with the fallback chain
 behind it), size, letter spacing, ``text-transform`` and paint. A family the
 renderer does not have falls back to the next one in the ``font-family``
-list, then to the default family, and the substitution is reported; an
-italic the family lacks is slanted, as browsers do.
+list (a generic family there means the default family), then to the first
+family of the template's ``og:fallback-fonts``, then of the renderer's
+``fallback_fonts``, that has the text's characters, then to the default
+family; the substitution is reported, naming what draws. An italic the
+family lacks is slanted, as browsers do.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +53,8 @@ PAINT_PROPERTIES = (
 _PAINT_INITIAL = {"fill": "black", "stroke": "none"}
 # Family lists that start with one of these ask for "a sans-serif": svgog's default family is one.
 _SANS = frozenset({"sans-serif", "system-ui", "ui-sans-serif", "-apple-system", "blinkmacsystemfont"})
+# At most this many of a text's characters decide whether a fallback family can stand in for a missing one.
+_PROBE_CHARS = 32
 
 
 def _bolder(parent: int) -> int:
@@ -65,8 +71,13 @@ class StyleReader:
 
     :param cascade: The template's cascade.
     :param fonts: The fonts the template may use (the renderer's, plus its own ``@font-face`` fonts).
-    :param fallbacks: Families tried after a text's own list, in order.
+    :param fallbacks: Families tried after a text's own list, in order: the template's
+        ``og:fallback-fonts``, the renderer's ``fallback_fonts``, then the registry's
+        :meth:`~svgog.fonts.FontRegistry.fallback_families`.
     :param viewport: Width and height of the viewport in user units (for percentages).
+    :param substitutes: The families chosen to stand in for a missing one (the template's
+        ``og:fallback-fonts``, then the renderer's ``fallback_fonts``); by default the
+        head of ``fallbacks`` before the registry's own fallback families.
     """
 
     cascade: Cascade
@@ -75,11 +86,12 @@ class StyleReader:
     emoji: EmojiSet | None
     label: str
     viewport: tuple[float, float]
+    substitutes: Sequence[str] | None = None
     _sizes: dict[etree._Element, float] = field(default_factory=dict)
     _weights: dict[etree._Element, int] = field(default_factory=dict)
-    _chains: dict[tuple[tuple[str, ...], int, str, float, str | None], tuple[FontChain, tuple[str, ...], bool]] = field(
-        default_factory=dict
-    )
+    _chains: dict[
+        tuple[tuple[str, ...], int, str, float, str | None, str], tuple[FontChain, tuple[str, ...], bool]
+    ] = field(default_factory=dict)
     _ids: dict[str | None, etree._Element] | None = None
 
     # -- lengths -----------------------------------------------------------
@@ -191,16 +203,26 @@ class StyleReader:
         return None
 
     def _chain(
-        self, families: tuple[str, ...], weight: int, style: str, stretch: float = 100.0, lang: str | None = None
+        self,
+        families: tuple[str, ...],
+        weight: int,
+        style: str,
+        stretch: float = 100.0,
+        lang: str | None = None,
+        probe: str = string.ascii_letters,
     ) -> tuple[FontChain, tuple[str, ...], bool]:
-        """The font chain for a request, what was substituted, and whether an italic must be slanted."""
-        key = (families, weight, style, stretch, lang)
+        """The font chain for a request, what was substituted, and whether an italic must be slanted.
+
+        :param probe: Characters of the text: a fallback family stands in for missing ones only if it has them.
+        """
+        key = (families, weight, style, stretch, lang, probe)
         found = self._chains.get(key)
         if found is not None:
             return found
         notes: list[str] = []
         primary: FontFace | None = None
         faces: list[FontFace] = []
+        by_face_name = False
         for position, family in enumerate(families):
             info = self.fonts.find(family, weight, style, stretch=stretch)
             if info is None:
@@ -208,14 +230,12 @@ class StyleReader:
             face = self.fonts.match(family, weight, style, stretch=stretch)
             if primary is None:
                 primary = face
+                by_face_name = self.fonts.names_face(family)
                 if position > 0 or _generic_other_than_sans(families[0]):
                     notes.append(_substitution(families, families[:position], face))
             faces.append(face)
         if primary is None:
-            default = self.fonts.default_family
-            if default is None:
-                raise FontError("no fonts are registered")
-            primary = self.fonts.match(default, weight, style, stretch=stretch)
+            primary = self._substitute(weight, style, stretch, probe)
             faces.append(primary)
             notes.append(_substitution(families, families, primary))
         for family in self.fallbacks:
@@ -225,7 +245,8 @@ class StyleReader:
         if slanted:
             notes.append(f"{primary.info.family} has no {style} face: slanted as browsers do")
         weight_of = getattr(primary.info, "weight", weight)
-        if abs(weight_of - weight) >= 200 and not _variable(primary):
+        # A full or PostScript name ("Inter-Bold", as Illustrator writes) picks its face: its weight is the design's.
+        if abs(weight_of - weight) >= 200 and not _variable(primary) and not by_face_name:
             notes.append(f"{primary.info.family} has no weight {weight}: drawn at {weight_of}")
         fallback_face = getattr(self.fonts, "fallback_face", None)
         fallback = (
@@ -234,6 +255,39 @@ class StyleReader:
         found = (FontChain(faces, self.emoji, fallback), tuple(notes), slanted)
         self._chains[key] = found
         return found
+
+    def _substitute(self, weight: int, style: str, stretch: float, probe: str) -> FontFace:
+        """The face that draws a text none of whose families is registered.
+
+        The first family of :meth:`_substitutes` with every character of ``probe`` (so a script
+        fallback such as Noto Sans Arabic does not stand in for a Latin title), else the default family.
+        """
+        for family in self._substitutes():
+            if self.fonts.find(family, weight, style, stretch=stretch) is None:
+                continue
+            face = self.fonts.match(family, weight, style, stretch=stretch)
+            if face.covers(probe):
+                return face
+        default = self.fonts.default_family
+        if default is None:
+            raise FontError("no fonts are registered")
+        return self.fonts.match(default, weight, style, stretch=stretch)
+
+    def _substitutes(self) -> tuple[str, ...]:
+        """The families chosen to stand in for missing ones: ``og:fallback-fonts``, then ``fallback_fonts``.
+
+        Unless given, they are the head of :attr:`fallbacks`: the registry's own fallback
+        families (fonts merely added, script fallbacks) end that list and are not chosen.
+        """
+        if self.substitutes is not None:
+            return tuple(self.substitutes)
+        chain = tuple(self.fallbacks)
+        automatic = tuple(self.fonts.fallback_families())
+        head = len(chain) - len(automatic)
+        if head >= 0 and chain[head:] == automatic:
+            return chain[:head]
+        # The registry changed after the list was made: leave out whatever it would add by itself.
+        return tuple(family for family in chain if family not in automatic)
 
     def run_style(
         self, element: etree._Element, base_size: float, text: etree._Element
@@ -248,7 +302,7 @@ class StyleReader:
         style = style_value[0] if style_value and style_value[0] in ("italic", "oblique") else "normal"
         try:
             chain, notes, slanted = self._chain(
-                families, self.weight(element), style, self.stretch(element), self.lang(element)
+                families, self.weight(element), style, self.stretch(element), self.lang(element), _probe(element)
             )
         except FontError as exc:
             raise element_error(exc.message, self.label, element) from exc
@@ -339,6 +393,13 @@ class StyleReader:
         return self.length(element, "letter-spacing", text), 0.0
 
 
+def _probe(element: etree._Element) -> str:
+    """The characters a stand-in font must have: the letters and digits of the element's text as designed,
+    or the Latin alphabet when it has none (a field left empty for its value)."""
+    chars = sorted({char for char in "".join(element.itertext()) if char.isalnum()})
+    return "".join(chars[:_PROBE_CHARS]) or string.ascii_letters
+
+
 def _variable(face: FontFace) -> bool:
     """Whether a face is an instance of a variable font (drawn at the weight asked for, within its range)."""
     return bool(face.info.axes)
@@ -356,7 +417,10 @@ def _substitution(families: Sequence[str], skipped: Sequence[str], face: FontFac
     named = [f'"{f}"' for f in skipped if f.casefold() not in GENERIC_FAMILIES]
     if named:
         missing = f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} not registered"
-        fix = "; add the font (svgog --fonts DIR, Renderer(fonts=...)) or name a registered family"
+        fix = (
+            "; add the font (svgog --fonts DIR, Renderer(fonts=...)) "
+            "or name a registered family in font-family or og:fallback-fonts"
+        )
     else:
         missing = f"{skipped[0] if skipped else families[0]} means svgog's default family"
         fix = ""

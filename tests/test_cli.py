@@ -97,6 +97,7 @@ def test_check_reports_problems_with_file_and_line(tmp_path: Path) -> None:
     assert f"{bad}:3: error: unknown attribute og:widht" in result.output
     assert f'{bad}:3: warning: text field \'title\': font-family "Papyrus": "Papyrus" is not registered' in result.output
     assert "drawn with Inter; add the font (svgog --fonts DIR" in result.output
+    assert "or name a registered family in font-family or og:fallback-fonts" in result.output
     assert f"{bad}:3: warning: text field 'title' has no box" in result.output
     assert f"{bad}:3: warning: text field 'title' runs off the canvas" in result.output
     assert result.output.count("error:") == 2  # every problem, and only the real errors as errors

@@ -212,6 +212,54 @@ def test_missing_fonts_fall_back_and_say_so(fonts_renderer: Renderer) -> None:
     assert any("Comic Neue" in note.message for note in template.notes)
 
 
+def test_a_missing_family_is_drawn_with_the_templates_fallback_font(fonts_renderer: Renderer) -> None:
+    card(
+        fonts_renderer,
+        "substitute",
+        '<text id="title" x="80" y="200" font-family="Cal Sans" font-size="64">Cal Sans</text>'
+        '<text id="generic" x="80" y="400" font-family="Cal Sans, sans-serif" font-size="64">Generic</text>',
+        # Noto Sans Arabic has no Latin letters: it is passed over for this Latin text.
+        size='width="1200" height="630" og:fallback-fonts="Comic Neue, Noto Sans Arabic, Play"',
+    )
+    title, generic = fonts_renderer.render("substitute", format="svg").reports
+    assert title.fonts == ("Play Regular",)
+    assert '"Cal Sans" is not registered, drawn with Play;' in title.substitutions[0]
+    assert "name a registered family in font-family or og:fallback-fonts" in title.substitutions[0]
+    assert generic.fonts == ("Inter Regular",)  # a generic family in the list comes before og:fallback-fonts
+    assert "drawn with Inter" in generic.substitutions[0]
+
+
+def test_a_missing_family_is_drawn_with_the_renderers_fallback_font(tmp_path: Path) -> None:
+    renderer = Renderer(templates=[tmp_path], fonts=[TEST_FONTS], fallback_fonts=["Play"])
+    card(renderer, "renderer", '<text id="title" x="80" y="200" font-family="Cal Sans" font-size="64">Cal</text>')
+    card(
+        renderer,
+        "own",
+        '<text id="title" x="80" y="200" font-family="Cal Sans" font-size="64">Cal</text>',
+        size='width="1200" height="630" og:fallback-fonts="Outfit"',
+    )
+    (by_renderer,) = renderer.render("renderer", format="svg").reports
+    assert by_renderer.fonts == ("Play Regular",)
+    assert "drawn with Play;" in by_renderer.substitutions[0]
+    (by_template,) = renderer.render("own", format="svg").reports  # the template's own list comes first
+    assert by_template.fonts[0].startswith("Outfit")
+    assert "drawn with Outfit;" in by_template.substitutions[0]
+    plain = Renderer(templates=[tmp_path], fonts=[TEST_FONTS]).render("renderer", format="svg").reports[0]
+    assert plain.fonts == ("Inter Regular",)  # no fallback list: the default family, as before
+
+
+def test_a_face_named_by_its_full_name_has_no_weight_warning(fonts_renderer: Renderer, tmp_path: Path) -> None:
+    link = ROOT / "tests" / "design_tools" / "illustrator" / "link.svg"  # font-family 'Inter-Bold'
+    assert not [str(p) for p in fonts_renderer.check_file(link) if "has no weight" in str(p)]
+    path = tmp_path / "heavy.svg"
+    path.write_text(
+        HEAD.format(size='width="1200" height="630"')
+        + '<text id="title" x="80" y="200" font-family="Play" font-weight="900" font-size="64">Heavy</text></svg>'
+    )
+    problems = [str(p) for p in fonts_renderer.check_file(path)]
+    assert any("Play has no weight 900: drawn at 700" in p for p in problems), problems
+
+
 def test_letter_spacing_in_pixels_shrinks_with_the_text(fonts_renderer: Renderer) -> None:
     card(
         fonts_renderer,

@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import json
 import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -24,7 +26,7 @@ from itsdangerous import Signer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import create_app
-from svgog import InvalidInput
+from svgog import InvalidInput, Renderer
 from svgog.flask import og_image_url, og_meta
 
 CDN = "https://cdn.example.com/og"
@@ -426,3 +428,60 @@ def test_declared_images_stay_inside_the_template_directory(tmp_path: Path) -> N
         assert status == 200 and png_size(data) == (100, 100)
     finally:
         running.close()
+
+
+# -- unset declared fields draw nothing, through every entry point ------------------------------
+
+
+def test_unset_fields_are_empty_through_the_route_the_webhook_and_build(renderer: Renderer, tmp_path: Path) -> None:
+    """The blog's ``author`` has a sample ("Jane Doe") and no default: given only a title, the signed route
+    through a real server, the webhook (and the file it stores) and ``svgog build`` in its own process all
+    draw the library's image, which is not the one with the sample drawn."""
+    title = "A post with no author, from every entry point"
+    (tmp_path / "posts.json").write_text(json.dumps([{"title": title}]))
+    out = tmp_path / "built"
+    build = subprocess.Popen(  # runs while the server answers
+        [str(Path(sys.executable).with_name("svgog")), "build", "blog", str(tmp_path / "posts.json"), "-o", str(out), "-j", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        expected = renderer.render_png("blog", title=title)
+        assert expected != renderer.render_png("blog", title=title, author="Jane Doe")  # not vacuous
+        storage = tmp_path / "stored"
+        app = create_app({"SVGOG_WEBHOOK_SECRET": "hook", "SVGOG_STORAGE_DIR": str(storage)})
+        running = serve(app)
+        base = next(running)
+        try:
+            # 1. The image route, signed, through the real server.
+            with app.test_request_context("/", base_url=base):
+                url = og_image_url("blog", title=title)
+            assert sorted(k for k, _ in parse_qsl(urlsplit(url).query)) == ["sig", "title", "v"]
+            status, headers, routed = get(url)
+            assert status == 200 and headers["Content-Type"] == "image/png" and "X-Svgog-Fallback" not in headers
+            assert routed == expected
+            # 2. The webhook: a signed POST with only a title, and the file it stores.
+            body = json.dumps({"title": title}).encode()
+            signature = "sha256=" + hmac.new(b"hook", body, hashlib.sha256).hexdigest()
+            request = urllib.request.Request(
+                f"{base}/og/blog", data=body, headers={"X-Svgog-Signature": signature, "Content-Type": "application/json"}
+            )
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answer = json.load(response)
+            stored = [f for f in storage.iterdir() if f.suffix == ".png"]
+            assert [f.name for f in stored] == [f"{answer['etag']}.png"]
+            assert stored[0].read_bytes() == expected
+            status, _, served = get(base + urlsplit(answer["url"]).path)
+            assert status == 200 and served == expected
+        finally:
+            running.close()
+        # 3. svgog build, in its own process, on a one-record JSON with only a title.
+        output, _ = build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode == 0, output
+    assert "rendered 1, skipped 0, failed 0" in output, output
+    images = json.loads((out / "manifest.json").read_text())["images"]
+    assert len(images) == 1
+    assert (out / next(iter(images))).read_bytes() == expected

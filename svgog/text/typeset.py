@@ -151,7 +151,9 @@ class FitReport:
     :ivar substitutions: Fonts the template asks for that the renderer does
         not have or cannot honour, and what is drawn instead, one sentence each
         (``'font-family "SF Pro Rounded" is not registered: drawn with Inter'``).
-    :ivar element: The ``id`` of the text element.
+    :ivar element: The ``id`` of the text element (``None`` when it has none).
+    :ivar line: The line of the template file the text element is on, which
+        names a text with no ``id`` (``None`` for a template read from bytes).
     :ivar ink: ``(left, top, right, bottom)`` of the drawn glyphs in the
         template's user units (``None`` when nothing is drawn, or when a
         rotation or skew above the text makes that box meaningless).
@@ -167,11 +169,21 @@ class FitReport:
     substitutions: tuple[str, ...] = ()
     element: str | None = None
     ink: tuple[float, float, float, float] | None = None
+    line: int | None = None
 
     @property
     def font(self) -> str:
         """The primary face's full name."""
         return self.fonts[0]
+
+    @property
+    def label(self) -> str:
+        """How messages name the text: ``field 'title'``, ``text #tagline``, ``text on line 88``."""
+        if self.field:
+            return f"field {self.field!r}"
+        if self.element:
+            return f"text #{self.element}"
+        return f"text on line {self.line}" if self.line is not None else "text"
 
     @property
     def shrunk(self) -> bool:
