@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def warm(iters: int) -> dict[str, dict[str, float]]:
     import svgog
-    from svgog import raster
+    from svgog import compose
 
     renderer = svgog.Renderer(templates=HERE)
     results = {}
@@ -58,20 +59,18 @@ def warm(iters: int) -> dict[str, dict[str, float]]:
         totals, fills, draws, encodes = [], [], [], []
         size = 0
         for i in range(iters):
-            fields = {"title": title}
             started = time.perf_counter()
-            job = renderer.prepare("card_a", fields)
-            svg, _, layer = job.template.fill_layers(job.values, {})
+            job = renderer.prepare("card_a", {"title": f"{title} {i}"})
+            document, _, layer = job.template.fill_layers(job.values, {})
             filled = time.perf_counter()
-            base = raster.static_pixels(layer, width=1200, height=630, base_dir=HERE) if layer else None
-            surface = raster.draw(svg, width=1200, height=630, base_dir=HERE, base=base)
-            drawn = time.perf_counter()
-            png = raster.encode_png(surface)
+            drawn = compose.draw(document, layer, width=1200, height=630, base_dir=HERE)
+            painted = time.perf_counter()
+            png = compose.encode(drawn, "png")
             done = time.perf_counter()
             totals.append(done - started)
             fills.append(filled - started)
-            draws.append(drawn - filled)
-            encodes.append(done - drawn)
+            draws.append(painted - filled)
+            encodes.append(done - painted)
             size = len(png)
         results[key] = {
             "median_ms": statistics.median(totals) * 1000,
@@ -93,9 +92,17 @@ png = renderer.render_png("card_a", title={title!r})
 print(time.perf_counter() - started)
 """
 
+IMPORT = """
+import time
+started = time.perf_counter()
+import svgog
+print(time.perf_counter() - started)
+"""
+
 
 def cold(runs: int) -> dict[str, float]:
-    times, rss = [], []
+    """Fresh processes: import, fonts and the first PNG; and ``import svgog`` alone."""
+    times, rss, imports = [], [], []
     for _ in range(runs):
         code = COLD.format(templates=str(HERE), title=TITLES["medium"])
         done = subprocess.run(
@@ -103,7 +110,13 @@ def cold(runs: int) -> dict[str, float]:
         )
         times.append(float(done.stdout.strip()))
         rss.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
-    return {"median_ms": statistics.median(times) * 1000, "max_rss_mib": max(rss)}
+        done = subprocess.run([sys.executable, "-c", IMPORT], capture_output=True, text=True, check=True)
+        imports.append(float(done.stdout.strip()))
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "import_ms": statistics.median(imports) * 1000,
+        "max_rss_mib": max(rss),
+    }
 
 
 def cached(iters: int) -> dict[str, float]:
@@ -151,46 +164,187 @@ def batch(records: int) -> dict[str, float]:
     return rates
 
 
-def peers(directory: Path, rounds: int) -> dict[str, float]:
-    """Takumi's median on the medium title, alternating with svgog's, and the ratio."""
+def peers(directory: Path, rounds: int) -> dict[str, dict[str, float]]:
+    """Takumi's median per title, alternating with svgog's in the same run, the ratios, and PNG sizes."""
     import svgog
 
     renderer = svgog.Renderer(templates=HERE)
-    takumi, ours = [], []
-    for _ in range(rounds):
-        done = subprocess.run(
-            ["node", "takumi_median.mjs", TITLES["medium"], "100"], cwd=directory, capture_output=True, text=True
-        )
-        takumi.append(float(done.stdout.strip().splitlines()[-1]))
-        times = []
-        for i in range(100):
-            started = time.perf_counter()
-            renderer.render_png("card_a", title=f"{TITLES['medium']}")
-            times.append(time.perf_counter() - started)
-        ours.append(statistics.median(times) * 1000)
-    return {
-        "takumi_ms": statistics.median(takumi),
-        "svgog_ms": statistics.median(ours),
-        "ratio": statistics.median(ours) / statistics.median(takumi),
+    results = {}
+    for key, title in TITLES.items():
+        takumi, ours, takumi_size = [], [], 0
+        for round_ in range(rounds):
+            done = subprocess.run(
+                ["node", "takumi_median.mjs", title, "100", "--bytes"], cwd=directory, capture_output=True, text=True
+            )
+            lines = done.stdout.strip().splitlines()
+            takumi.append(float(lines[-2]))
+            takumi_size = int(lines[-1])
+            times = []
+            for i in range(100):
+                started = time.perf_counter()
+                renderer.render_png("card_a", title=f"{title} {round_}.{i}")  # a new title: nothing cached
+                times.append(time.perf_counter() - started)
+            ours.append(statistics.median(times) * 1000)
+        results[key] = {
+            "takumi_ms": statistics.median(takumi),
+            "svgog_ms": statistics.median(ours),
+            "ratio": statistics.median(ours) / statistics.median(takumi),
+            "takumi_png_bytes": takumi_size,
+            "svgog_png_bytes": len(renderer.render_png("card_a", title=title)),
+        }
+    return results
+
+
+PHOTO = HERE / ".cache" / "photo.jpg"
+EMOJI_TITLE = "Launch day 🚀🎉✨🔥💯👏🙌❤️😍🤩🥳"  # eleven emoji
+
+
+def fetch_photo() -> Path:
+    """Grace Hopper's portrait (public domain) from matplotlib's sample data on PyPI, fetched once."""
+    import zipfile
+
+    if PHOTO.is_file():
+        return PHOTO
+    with tempfile.TemporaryDirectory() as scratch:
+        command = [sys.executable, "-m", "pip", "download", "matplotlib", "--no-deps", "--only-binary=:all:"]
+        subprocess.run([*command, "-d", scratch, "-q"], check=True)
+        with zipfile.ZipFile(next(Path(scratch).glob("*.whl"))) as wheel:
+            PHOTO.parent.mkdir(exist_ok=True)
+            PHOTO.write_bytes(wheel.read("matplotlib/mpl-data/sample_data/grace_hopper.jpg"))
+            license = next(n for n in wheel.namelist() if n.endswith(".dist-info/LICENSE"))
+            (PHOTO.parent / "LICENSE-matplotlib.txt").write_bytes(wheel.read(license))
+    return PHOTO
+
+
+def variants(iters: int) -> dict[str, float]:
+    """Medians of uncached renders that differ from card A's: emoji, a photo, JPEG and WebP (alternating)."""
+    import svgog
+
+    fetch_photo()
+    renderer = svgog.Renderer(templates=HERE)
+    cases = {
+        "plain": ("card_a", TITLES["medium"], "png"),
+        "emoji": ("card_a", EMOJI_TITLE, "png"),
+        "photo": ("photo", TITLES["medium"], "png"),
+        "jpg": ("card_a", TITLES["medium"], "jpg"),
+        "webp": ("card_a", TITLES["medium"], "webp"),
     }
+    times: dict[str, list[float]] = {key: [] for key in cases}
+    for i in range(iters + 10):
+        for key, (name, title, format) in cases.items():
+            started = time.perf_counter()
+            renderer.render(name, title=f"{title} {i}", format=format)
+            if i >= 10:
+                times[key].append(time.perf_counter() - started)
+    return {f"{key}_ms": statistics.median(values) * 1000 for key, values in times.items()}
+
+
+def memory(titles: int) -> dict[str, float]:
+    """RSS of a gunicorn worker (bench/memory_app.py: card A, unsigned): after start, after the
+    first card, and after ``titles`` distinct titles."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}", "memory_app:create_app()"],
+        cwd=HERE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/og/card_a.png?title="
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        worker = _worker(server.pid)
+        report = {"after_start_mib": _rss(worker)}
+        urllib.request.urlopen(base + "First").read()
+        report["after_first_card_mib"] = _rss(worker)
+        for i in range(titles):
+            urllib.request.urlopen(base + urllib.parse.quote(f"{TITLES['medium']} {i}")).read()
+        report[f"after_{titles}_titles_mib"] = _rss(worker)
+        return report
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _worker(master: int) -> int:
+    for _ in range(100):
+        children = Path(f"/proc/{master}/task/{master}/children")
+        found = children.read_text().split() if children.exists() else []
+        if found:
+            return int(found[0])
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn started no worker")
+
+
+def _rss(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+#: The goals (docs/performance.md) and how each is read from the report.
+GOALS = (
+    ("uncached card A, short title, vs Takumi", "≤ 0.5×", lambda r: r["peers"]["short"]["ratio"], 0.5),
+    ("uncached card A, medium title, vs Takumi", "≤ 0.5×", lambda r: r["peers"]["medium"]["ratio"], 0.5),
+    ("uncached card A, long title, vs Takumi", "≤ 0.5×", lambda r: r["peers"]["long"]["ratio"], 0.5),
+    (
+        "PNG bytes of card A (medium) vs Takumi's",
+        "≤ 1.0×",
+        lambda r: r["peers"]["medium"]["svgog_png_bytes"] / r["peers"]["medium"]["takumi_png_bytes"],
+        1.0,
+    ),
+    ("cold start: import, fonts, first PNG (ms)", "≤ 150", lambda r: r["cold"]["median_ms"], 150),
+    ("import svgog (ms)", "≤ 50", lambda r: r["cold"]["import_ms"], 50),
+    ("worker RSS after start and a first card (MiB)", "≤ 80", lambda r: r["memory"]["after_first_card_mib"], 80),
+    ("worker RSS after 10,000 titles (MiB)", "≤ 120", lambda r: r["memory"]["after_10000_titles_mib"], 120),
+    ("11-emoji title vs plain title", "≤ 1.5×", lambda r: r["variants"]["emoji_ms"] / r["variants"]["plain_ms"], 1.5),
+    ("photo template vs card A", "≤ 2.0×", lambda r: r["variants"]["photo_ms"] / r["variants"]["plain_ms"], 2.0),
+    ("JPEG vs PNG", "≤ 1.0×", lambda r: r["variants"]["jpg_ms"] / r["variants"]["plain_ms"], 1.0),
+    ("WebP vs PNG", "≤ 1.0×", lambda r: r["variants"]["webp_ms"] / r["variants"]["plain_ms"], 1.0),
+)
+
+
+def goals(report: dict) -> list[dict[str, object]]:
+    """Each goal with its measured value and whether it is met (goals whose parts were not run are left out)."""
+    rows = []
+    for name, target, read, limit in GOALS:
+        try:
+            value = read(report)
+        except KeyError:
+            continue
+        rows.append({"goal": name, "target": target, "measured": round(value, 3), "met": value <= limit})
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iters", type=int, default=200)
     parser.add_argument("--peers", type=Path, help="peer benchmark directory with node_modules installed")
+    parser.add_argument("--titles", type=int, default=10000, help="distinct titles for the memory measure")
     arguments = parser.parse_args()
-    report = {
+    report: dict[str, object] = {
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
         "warm": warm(arguments.iters),
+        "variants": variants(arguments.iters),
         "cold": cold(5),
         "cached": cached(arguments.iters),
         "batch": batch(200),
+        "memory": memory(arguments.titles),
     }
     report["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if arguments.peers:
         report["peers"] = peers(arguments.peers, 3)
-    print(json.dumps(report, indent=2))
+    report["goals"] = goals(report)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

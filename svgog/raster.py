@@ -17,37 +17,27 @@ import io
 import logging
 import math
 import os
-import struct
-import threading
-import weakref
-import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from cachetools import LRUCache
-from fontTools.pens.basePen import BasePen
-
-from . import filters
+from . import filters, pngwriter
 from .bitmaps import draw_image
 from .budget import check_deadline
 from .errors import RenderError
-from .fonts import FontFace, face_by_token
-from .text.draw import GLYPHS_TAG
-
-if TYPE_CHECKING:
-    from .template import StaticLayer
+from .fonts import face_by_token
+from .glyphcache import glyph_path
+from .recorded import emoji_picture
+from .text.draw import EMOJI_TAG, GLYPHS_TAG
+from .text.emoji import emoji_set_by_token
 
 __all__ = [
     "MAX_FILTER_DEPTH",
     "MAX_RESOURCE_BYTES",
     "draw",
-    "encode",
     "encode_png",
-    "layered_png",
     "make_url_fetcher",
-    "static_pixels",
     "svg_to_png",
 ]
 
@@ -110,49 +100,6 @@ def svg_to_png(
     :raises RenderError: If CairoSVG cannot draw the document.
     """
     return encode_png(draw(svg, width=width, height=height, base_dir=base_dir, template=template))
-
-
-def layered_png(
-    svg: bytes,
-    layer: StaticLayer | None,
-    *,
-    width: int,
-    height: int,
-    base_dir: Path | None = None,
-    template: str | None = None,
-) -> bytes:
-    """Rasterize a document over its static layer, drawing that layer once per key.
-
-    The static layer's pixels are kept (bounded in bytes) and copied into
-    each new surface before the rest of the document is drawn on top: for a
-    card with a gradient background that saves most of the drawing.
-    """
-    if layer is None:
-        return svg_to_png(svg, width=width, height=height, base_dir=base_dir, template=template)
-    base = static_pixels(layer, width=width, height=height, base_dir=base_dir, template=template)
-    return encode_png(draw(svg, width=width, height=height, base_dir=base_dir, template=template, base=base))
-
-
-def static_pixels(
-    layer: StaticLayer, *, width: int, height: int, base_dir: Path | None = None, template: str | None = None
-) -> bytes:
-    """The static layer's pixels (cairo ARGB32 data), drawn on first use and kept."""
-    key = (layer.key, width, height)
-    with _LAYER_LOCK:
-        base = _LAYERS.get(key)
-    if base is None:
-        static = draw(layer.document(), width=width, height=height, base_dir=base_dir, template=template)
-        base = bytes(static.get_data())
-        with _LAYER_LOCK:
-            try:
-                _LAYERS[key] = base
-            except ValueError:  # larger than the whole cache (a huge scale): not kept
-                pass
-    return base
-
-
-_LAYERS: LRUCache[tuple[str, int, int], bytes] = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=len)
-_LAYER_LOCK = threading.Lock()
 
 
 def draw(
@@ -525,64 +472,7 @@ def _use_extents(surface: Any, node: Any, matrix: tuple[float, ...]) -> tuple[fl
     return _extents(surface, tree, _child_matrix(surface, tree, moved), referenced=True)
 
 
-class _CairoPen(BasePen):
-    """Draws a glyph outline into a cairo context (quadratic curves as cubic)."""
-
-    def __init__(self, context: Any) -> None:
-        super().__init__(None)
-        self.context = context
-
-    def _moveTo(self, pt: tuple[float, float]) -> None:
-        self.context.move_to(*pt)
-
-    def _lineTo(self, pt: tuple[float, float]) -> None:
-        self.context.line_to(*pt)
-
-    def _curveToOne(self, p1: tuple[float, float], p2: tuple[float, float], p3: tuple[float, float]) -> None:
-        self.context.curve_to(*p1, *p2, *p3)
-
-    def _qCurveToOne(self, p1: tuple[float, float], p2: tuple[float, float]) -> None:
-        x0, y0 = self._getCurrentPoint()
-        c1 = (x0 + 2 / 3 * (p1[0] - x0), y0 + 2 / 3 * (p1[1] - y0))
-        c2 = (p2[0] + 2 / 3 * (p1[0] - p2[0]), p2[1] + 2 / 3 * (p1[1] - p2[1]))
-        self.context.curve_to(*c1, *c2, *p2)
-
-    def _closePath(self) -> None:
-        self.context.close_path()
-
-
-# Cairo paths of glyphs, per face: kept as long as the face is, at most
-# _GLYPH_PATHS_PER_FACE of them (a CJK face has 65,000 glyphs).
-_GLYPH_PATHS: weakref.WeakKeyDictionary[FontFace, dict[int, Any]] = weakref.WeakKeyDictionary()
-_GLYPH_PATHS_PER_FACE = 4096
-_GLYPH_LOCK = threading.Lock()
 _installed = False
-
-
-def _glyph_paths(token: str) -> tuple[FontFace, dict[int, Any]]:
-    """The face a run's token names, and its cache of cairo paths by glyph id."""
-    face = face_by_token(token)
-    paths = _GLYPH_PATHS.get(face)
-    if paths is None:
-        with _GLYPH_LOCK:
-            paths = _GLYPH_PATHS.setdefault(face, {})
-    return face, paths
-
-
-def _glyph_path(face: FontFace, paths: dict[int, Any], glyph_id: int) -> Any:
-    """A glyph's outline as a cairo path in font units, drawn once per face."""
-    path = paths.get(glyph_id)
-    if path is None:
-        import cairocffi
-
-        context = cairocffi.Context(cairocffi.ImageSurface(cairocffi.FORMAT_A8, 1, 1))
-        face.draw_glyph(glyph_id, _CairoPen(context))
-        path = context.copy_path()
-        with _GLYPH_LOCK:
-            if len(paths) >= _GLYPH_PATHS_PER_FACE:
-                paths.clear()
-            paths[glyph_id] = path
-    return path
 
 
 def _parse_run(node: Any) -> tuple[str, list[tuple[int, float, float]]]:
@@ -605,7 +495,7 @@ def _draw_glyphs(surface: Any, node: Any) -> None:
     import cairocffi
 
     token, glyphs = _parse_run(node)
-    face, paths = _glyph_paths(token)
+    face = face_by_token(token)
     context = surface.context
     context.save()
     try:
@@ -613,10 +503,11 @@ def _draw_glyphs(surface: Any, node: Any) -> None:
     except (ValueError, TypeError):
         context.restore()
         return
+    cairo, pointer = cairocffi.cairo, context._pointer
     for glyph, x, y in glyphs:
-        context.translate(x, y)
-        context.append_path(_glyph_path(face, paths, glyph))
-        context.translate(-x, -y)
+        cairo.cairo_translate(pointer, x, y)
+        cairo.cairo_append_path(pointer, glyph_path(face, glyph))
+        cairo.cairo_translate(pointer, -x, -y)
     context.restore()  # the path stays, in device space
 
 
@@ -625,14 +516,29 @@ def _glyphs_bounding_box(surface: Any, node: Any) -> tuple[float, float, float, 
     return _glyph_cells(node)
 
 
+def _draw_emoji(surface: Any, node: Any) -> None:
+    """CairoSVG handler for ``og:emoji``: replay the emoji's recorded picture (CairoSVG applied the transform)."""
+    emoji = emoji_set_by_token(node.get("set", ""))
+    picture = emoji_picture(emoji, node.get("name", "")) if emoji is not None else None
+    if picture is None:
+        return
+    context = surface.context
+    context.save()
+    context.set_source_surface(picture, 0, 0)
+    context.rectangle(*picture.ink_extents())
+    context.fill()
+    context.restore()
+
+
 def _install_glyphs() -> None:
-    """Teach CairoSVG the ``og:glyphs`` element and svgog's drawing of bitmap images."""
+    """Teach CairoSVG the ``og:glyphs`` and ``og:emoji`` elements and svgog's drawing of bitmap images."""
     global _installed
     if _installed:
         return
     from cairosvg import bounding_box, surface
 
     surface.TAGS[GLYPHS_TAG] = _draw_glyphs
+    surface.TAGS[EMOJI_TAG] = _draw_emoji
     bounding_box.BOUNDING_BOX_METHODS[GLYPHS_TAG] = _glyphs_bounding_box
     # Bitmaps drawn as browsers draw them (edges extended, decoded once); SVG images by CairoSVG.
     cairosvg_image = surface.TAGS["image"]
@@ -641,77 +547,5 @@ def _install_glyphs() -> None:
 
 
 def encode_png(image: Any) -> bytes:
-    """Encode a cairo ARGB32 surface as PNG: RGB when opaque, fast deflate.
-
-    cairo's own writer takes ~25 ms for a 1200x630 card; this takes about two,
-    with files of similar size. Rows are stored unfiltered (the smallest output
-    at fast compression levels for cards); scanlines are built with numpy and
-    compressed with isal when the ``fast`` extra is installed, zlib otherwise.
-    """
-    width, height, stride = image.get_width(), image.get_height(), image.get_stride()
-    opaque, raw = _scanlines(bytes(image.get_data()), width, height, stride)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
-    return b"".join(
-        (b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header), _chunk(b"IDAT", _compress(raw)), _chunk(b"IEND", b""))
-    )
-
-
-def _scanlines(data: bytes, width: int, height: int, stride: int) -> tuple[bool, bytes]:
-    """PNG scanlines (filter byte 0, then RGB or RGBA) from cairo's premultiplied BGRA."""
-    import numpy as np
-
-    words = np.frombuffer(data, "<u4").reshape(height, stride // 4)[:, :width]
-    opaque = bool((words >= 0xFF000000).all())  # alpha is the top byte
-    pixels = np.frombuffer(data, np.uint8).reshape(height, stride // 4, 4)[:, :width]
-    channels = 3 if opaque else 4
-    raw = np.zeros((height, width * channels + 1), np.uint8)
-    rows = raw[:, 1:].reshape(height, width, channels)
-    if opaque:
-        # Channel by channel: numpy copies a reversed channel axis slowly.
-        for target, source in ((0, 2), (1, 1), (2, 0)):
-            rows[..., target] = pixels[..., source]
-    else:
-        # Undo cairo's premultiplied alpha, truncating like Pillow's "BGRa" decoder.
-        alpha = pixels[..., 3].astype(np.uint32)
-        safe = np.maximum(alpha, 1)
-        for target, source in ((0, 2), (1, 1), (2, 0)):
-            color = pixels[..., source].astype(np.uint32)
-            rows[..., target] = np.where(alpha > 0, np.minimum(color * 255 // safe, 255), 0)
-        rows[..., 3] = pixels[..., 3]
-    return opaque, raw.tobytes()
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _compress(data: bytes) -> bytes:
-    try:
-        from isal import isal_zlib
-    except ImportError:
-        return zlib.compress(data, 3)
-    return isal_zlib.compress(data, 1)
-
-
-def encode(png: bytes, format: str, *, quality: int = 90) -> bytes:
-    """Re-encode a PNG as ``jpg`` or ``webp`` with Pillow (JPEG has no alpha: white behind)."""
-    try:
-        from PIL import Image
-    except ImportError as exc:  # pragma: no cover - Pillow comes with CairoSVG
-        raise RenderError(f"{format} output needs Pillow (pip install pillow)") from exc
-    from io import BytesIO
-
-    with Image.open(BytesIO(png)) as image:
-        image.load()
-        if format == "jpg":
-            flat = image.convert("RGB")
-            if image.mode in ("RGBA", "LA", "P"):
-                rgba = image.convert("RGBA")
-                flat = Image.new("RGB", image.size, (255, 255, 255))
-                flat.paste(rgba, mask=rgba.getchannel("A"))
-            output = BytesIO()
-            flat.save(output, "JPEG", quality=quality, optimize=True, progressive=True)
-        else:
-            output = BytesIO()
-            image.save(output, "WEBP", quality=quality, method=4)
-    return output.getvalue()
+    """Encode a whole cairo ARGB32 surface as PNG (see :mod:`svgog.pngwriter`)."""
+    return pngwriter.encode_png(image.get_data(), image.get_width(), image.get_height(), image.get_stride())

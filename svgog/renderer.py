@@ -26,7 +26,6 @@ from .fonts import FontRegistry
 from .images import MAX_IMAGE_BYTES, ImageResolver
 from .lint import Problem, check_template
 from .notes import Note
-from .raster import encode, layered_png
 from .resources import bundled_templates_dir
 from .template import Template
 from .text.emoji import EmojiSet, bundled_emoji
@@ -80,7 +79,7 @@ class RenderResult:
         """One line per text that was not drawn as asked: characters no font has, fonts substituted."""
         lines: list[str] = []
         for report in self.reports:
-            what = f"field {report.field!r}" if report.field else f"text #{report.element}" if report.element else "text"
+            what = report.label
             message = coverage_message(report)
             if message:
                 lines.append(f"{what}: {message}")
@@ -95,9 +94,9 @@ def coverage_message(report: FitReport) -> str | None:
         more = f" and {len(report.missing) - 10} more" if len(report.missing) > 10 else ""
         hint = ""
         if any(_CJK.match(c) for c in report.missing):
-            hint = " (Debian: apt-get install fonts-noto-cjk)"
+            hint = " (Debian: apt-get install --no-install-recommends fonts-noto-cjk)"
         elif any(_LETTER.match(c) for c in report.missing):  # Noto's other scripts: Thai, Bengali, Tamil...
-            hint = " (Debian: apt-get install fonts-noto-core)"
+            hint = " (Debian: apt-get install --no-install-recommends fonts-noto-core)"
         return (
             f"no font has {shown}{more}: left out; install a font that has them{hint} "
             "or add one (svgog --fonts DIR, Renderer(fonts=...))"
@@ -370,14 +369,17 @@ class Renderer:
             data, reports = template.fill(job.values, uris)
             self._check_coverage(name, reports)
         else:
-            svg, reports, layer = template.fill_layers(job.values, uris)
+            from . import (
+                compose,  # cairo and numpy: imported at the first picture, not with svgog
+            )
+
+            document, reports, layer = template.fill_layers(job.values, uris)
             self._check_coverage(name, reports)
             base_dir = template.path.parent if template.path is not None else None
             # Pixel work (filters, pictures) grows with the area drawn.
             with deadline(self.budget.seconds * max(1.0, job.scale**2), template=name):
-                data = layered_png(svg, layer, width=width, height=height, base_dir=base_dir, template=name)
-            if job.format != "png":
-                data = encode(data, job.format)
+                drawn = compose.draw(document, layer, width=width, height=height, base_dir=base_dir, template=name)
+            data = compose.encode(drawn, job.format)
         return RenderResult(data, FORMATS[job.format], width, height, name, reports, job.key)
 
     def _check_coverage(self, name: str, reports: tuple[FitReport, ...]) -> None:

@@ -23,12 +23,14 @@ another placeholder of ``title`` when the template has a ``title`` too.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from lxml import etree
 from .budget import DEFAULT_BUDGET, RenderBudget, measure
 from .css import Cascade, Stylesheet
 from .datauri import decode_data_uri
+from .direct import PIECE_MARK
 from .errors import FontError, TemplateError
 from .fonts import FontRegistry
 from .metadata import FIELD_NAME, Field, FieldSpec, TemplateInfo, read_metadata
@@ -175,10 +178,13 @@ class _Variant:
     :ivar source: The document with those attributes set and every element's
         style written into its ``style`` attribute (sheets emptied).
     :ivar text_slots: The texts as that cascade sets them.
+    :ivar static_texts: Texts no field fills, laid out once: (group, report) by
+        (slot index, raster).
     """
 
     source: bytes
     text_slots: tuple[TextSlot, ...]
+    static_texts: dict[tuple[int, bool], tuple[etree._Element, FitReport]] = dataclasses.field(default_factory=dict)
 
 
 class Template:
@@ -235,6 +241,8 @@ class Template:
             else:
                 own_fallbacks.append(family)
         self._fallbacks = (*own_fallbacks, *fallback_fonts, *self.fonts.fallback_families())
+        # What may stand in for a family the design names and the renderer lacks.
+        self._substitutes = (*own_fallbacks, *fallback_fonts)
 
         elements = list(root.iter())
         reader = self._reader(Cascade(root, sheet))
@@ -304,6 +312,7 @@ class Template:
         }
         self.fields: Mapping[str, Field] = self._collect_fields()
         self._static_count = self._static_prefix(root, elements)
+        self._pieces = self._static_pieces(root, elements)
         # Fields whose values change elements other than texts and images.
         self._layer_fields = tuple(sorted({a.field for a in attribute_slots} | {c.field for c in conditions}))
         self._attribute_fields = tuple(sorted({a.field for a in attribute_slots}))
@@ -446,7 +455,9 @@ class Template:
             self._problems.append(Note("error", exc.line, exc.message))
 
     def _reader(self, cascade: Cascade) -> StyleReader:
-        return StyleReader(cascade, self.fonts, self._fallbacks, self._emoji, self._label, self.viewport)
+        return StyleReader(
+            cascade, self.fonts, self._fallbacks, self._emoji, self._label, self.viewport, substitutes=self._substitutes
+        )
 
     def _read_texts(self, elements: list[etree._Element], reader: StyleReader) -> tuple[TextSlot, ...]:
         """Every ``<text>`` as the reader's cascade sets it."""
@@ -503,6 +514,14 @@ class Template:
                 names[index] = match.group(1)
         return names
 
+    def _dynamic_indexes(self, elements: list[etree._Element]) -> set[int]:
+        """Indexes of the elements fields change: texts, images, guides, and references (which may show them)."""
+        # A text no field fills is as static as a shape.
+        dynamic = {slot.index for slot in self.text_slots if not _fixed_text(slot)} | set(self._guide_indexes)
+        dynamic |= {i.index for i in self.image_slots} | {i.shape for i in self.image_slots if i.shape is not None}
+        dynamic |= {index for index, element in enumerate(elements) if element.tag == USE}
+        return dynamic
+
     def _static_prefix(self, root: etree._Element, elements: list[etree._Element]) -> int:
         """How many leading children of the root no text, image or reference touches.
 
@@ -513,18 +532,37 @@ class Template:
         """
         if any(root.get(name) is not None for name in ("transform", "opacity", "filter", "mask", "clip-path", "style")):
             return 0
-        dynamic = {slot.index for slot in self.text_slots} | set(self._guide_indexes)
-        dynamic |= {i.index for i in self.image_slots} | {i.shape for i in self.image_slots if i.shape is not None}
-        dynamic |= {index for index, element in enumerate(elements) if element.tag == USE}
-        position = {id(element): index for index, element in enumerate(elements)}
+        static = _static_test(elements, self._dynamic_indexes(elements))
         count = 0
         for child in root:
-            start = position[id(child)]
-            size = sum(1 for _ in child.iter())
-            if any(start <= index < start + size for index in dynamic):
+            if not static(child):
                 break
             count += 1
         return count
+
+    def _static_pieces(self, root: etree._Element, elements: list[etree._Element]) -> tuple[int, ...]:
+        """Indexes of the static elements past the static layer that plain groups hold: *pieces*.
+
+        A piece is drawn once per layer key and its pixels composited in its
+        place among the dynamic elements (see :mod:`svgog.direct`).
+        """
+        if not self._static_count:
+            return ()
+        static = _static_test(elements, self._dynamic_indexes(elements))
+        position = {id(element): index for index, element in enumerate(elements)}
+        pieces: list[int] = []
+
+        def visit(children: Sequence[etree._Element]) -> None:
+            for child in children:
+                if not _paints(child):
+                    continue
+                if static(child):
+                    pieces.append(position[id(child)])
+                elif child.tag == GROUP:
+                    visit(list(child))
+
+        visit(list(root)[self._static_count :])
+        return tuple(pieces)
 
     def _guides(
         self, elements: list[etree._Element], reader: StyleReader
@@ -636,7 +674,7 @@ class Template:
 
     def fill_layers(
         self, values: Mapping[str, str], images: Mapping[str, str] | None = None
-    ) -> tuple[bytes, tuple[FitReport, ...], StaticLayer | None]:
+    ) -> tuple[etree._Element, tuple[FitReport, ...], StaticLayer | None]:
         """Fill for rasterizing, split into a reusable static layer and the rest.
 
         The static layer is the leading run of root children that no text,
@@ -645,14 +683,17 @@ class Template:
         attributes or conditions, so a raster step can draw it once per key
         and draw only the rest over it. ``"over"`` compositing is
         associative, so the picture is the same as drawing the whole document.
+        Static elements past the layer are marked ``og:piece`` (see
+        :meth:`_static_pieces`).
 
-        :returns: The document without the static layer's painting elements,
-            the fit reports, and the static layer (``None`` when there is none).
+        :returns: The document (its root element) without the static layer's
+            painting elements, the fit reports, and the static layer
+            (``None`` when there is none).
         """
         images = images or {}
         root, reports = self._fill_tree(values, images, True)
         if not self._static_count:
-            return etree.tostring(root, encoding="utf-8", xml_declaration=False), reports, None
+            return root, reports, None
         for child in list(root):
             if child.get(_STATIC_MARK) is not None:
                 if _paints(child):
@@ -662,15 +703,19 @@ class Template:
         key_parts = [self.version, str(self.path), repr([(f, self.effective(values, f)) for f in self._layer_fields])]
         key = hashlib.sha256("\0".join(key_parts).encode("utf-8", "surrogatepass")).hexdigest()
 
-        def static_document() -> bytes:
+        def document(pieces: Sequence[int] = ()) -> bytes:
+            """The static layer, or (with ``pieces``) only those static elements, in their places."""
             static, _ = self._fill_tree(values, images, True, texts=False)
-            for child in list(static):
-                if child.get(_STATIC_MARK) is None and _paints(child):
-                    static.remove(child)
+            wanted = {str(index) for index in pieces}
+            if not wanted:
+                for child in list(static):
+                    if child.get(_STATIC_MARK) is None and _paints(child):
+                        static.remove(child)
+            else:
+                _keep_only(static, lambda element: element.get(PIECE_MARK) in wanted)
             return etree.tostring(static, encoding="utf-8", xml_declaration=False)
 
-        rest = etree.tostring(root, encoding="utf-8", xml_declaration=False)
-        return rest, reports, StaticLayer(key, static_document)
+        return root, reports, StaticLayer(key, document)
 
     def _variant(self, values: Mapping[str, str]) -> _Variant:
         """The template with these values' attribute fields applied and its cascade resolved (cached)."""
@@ -720,6 +765,9 @@ class Template:
         for child in root[: self._static_count]:
             child.set(_STATIC_MARK, "")
         elements = list(root.iter())
+        if raster:
+            for index in self._pieces:
+                elements[index].set(PIECE_MARK, str(index))
         for index in self._guide_indexes:
             guide = elements[index]
             if guide.getparent() is not None:
@@ -754,23 +802,35 @@ class Template:
             if image.shape is not None:
                 _image_in_shape(elements[image.shape], element, image.fit or "cover")
         reports: list[FitReport] = []
-        for slot in variant.text_slots if texts else ():
+        for slot in variant.text_slots:
+            fixed = _fixed_text(slot)
+            if not texts and not fixed:
+                continue
             element = elements[slot.index]
             if not _attached(element, root):
                 continue
-            laid_out = typeset(
-                self._text_value(slot, values),
-                slot.spec,
-                slot.styles,
-                field=slot.field or next(iter(slot.run_fields), None),
-                substitutions=slot.substitutions,
-                element=slot.element_id,
-            )
-            group = replacement_group(element)
-            draw(laid_out, group, self._emoji, raster=raster)
-            report = laid_out.report
-            if report.ink is not None:
-                report = replace(report, ink=_to_canvas(report.ink, element, root))
+            laid = variant.static_texts.get((slot.index, raster)) if fixed else None
+            if laid is None:
+                laid_out = typeset(
+                    self._text_value(slot, values),
+                    slot.spec,
+                    slot.styles,
+                    field=slot.field or next(iter(slot.run_fields), None),
+                    substitutions=slot.substitutions,
+                    element=slot.element_id,
+                )
+                group = replacement_group(element)
+                draw(laid_out, group, self._emoji, raster=raster)
+                report = replace(laid_out.report, line=slot.line)
+                if report.ink is not None:
+                    report = replace(report, ink=_to_canvas(report.ink, element, root))
+                if fixed:
+                    variant.static_texts[(slot.index, raster)] = (deepcopy(group), report)
+            else:
+                group, report = deepcopy(laid[0]), laid[1]
+            for mark in (_STATIC_MARK, PIECE_MARK):  # a static text is a static element
+                if element.get(mark) is not None:
+                    group.set(mark, element.get(mark))
             element.getparent().replace(element, group)
             reports.append(report)
         return root, tuple(reports)
@@ -858,11 +918,12 @@ class StaticLayer:
     """The part of a filled template that only layer fields change.
 
     :ivar key: Equal keys, equal pictures (template file, layer-field values).
-    :ivar document: Builds the layer's SVG document (called on a cache miss only).
+    :ivar document: Builds the layer's SVG document (called on a cache miss
+        only); given element indexes, a document of only those static pieces.
     """
 
     key: str
-    document: Callable[[], bytes]
+    document: Callable[..., bytes]
 
 
 # Elements that define things for others and draw nothing themselves.
@@ -934,8 +995,42 @@ def _strip_active_content(root: etree._Element) -> None:
         parent.remove(element)
 
 
+def _fixed_text(slot: TextSlot) -> bool:
+    """Whether no field fills a text: it draws the same in every rendering of a variant."""
+    return slot.field is None and not slot.run_fields
+
+
 def _paints(element: etree._Element) -> bool:
     return isinstance(element.tag, str) and element.tag not in _NON_PAINTING
+
+
+def _static_test(elements: list[etree._Element], dynamic: set[int]) -> Callable[[etree._Element], bool]:
+    """Whether an element's subtree holds none of the ``dynamic`` indexes."""
+    position = {id(element): index for index, element in enumerate(elements)}
+    ordered = sorted(dynamic)
+
+    def static(element: etree._Element) -> bool:
+        start = position[id(element)]
+        end = start + sum(1 for _ in element.iter())
+        # The subtree is a contiguous range of document order.
+        return not any(start <= index < end for index in ordered)
+
+    return static
+
+
+def _keep_only(root: etree._Element, wanted: Callable[[etree._Element], bool]) -> None:
+    """Remove every painting element except the wanted ones and the groups that hold them."""
+
+    def holds(element: etree._Element) -> bool:
+        return any(wanted(e) for e in element.iter() if isinstance(e.tag, str))
+
+    for child in list(root):
+        if not _paints(child) or wanted(child):
+            continue
+        if child.tag == GROUP and holds(child):
+            _keep_only(child, wanted)
+        else:
+            root.remove(child)
 
 
 def _attached(element: etree._Element, root: etree._Element) -> bool:

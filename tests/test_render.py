@@ -19,6 +19,7 @@ from lxml import etree
 
 import svgog
 from svgog import InvalidValue, Renderer, TemplateNotFound, UnknownField
+from svgog.resources import bundled_templates_dir
 from svgog.text.runs import Measurer
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -207,7 +208,7 @@ def test_png_encoder_keeps_every_pixel(renderer: Renderer) -> None:
     import cairocffi
     from PIL import Image
 
-    from svgog import raster
+    from svgog import pngwriter, raster
 
     job = renderer.prepare("blog", {"title": "Encoders agree"})
     svg, _ = job.template.fill(job.values, {}, raster=True)
@@ -222,7 +223,7 @@ def test_png_encoder_keeps_every_pixel(renderer: Renderer) -> None:
     for surface, expect_opaque in ((opaque, True), (translucent, False)):
         data = bytes(surface.get_data())
         args = (data, surface.get_width(), surface.get_height(), surface.get_stride())
-        assert raster._scanlines(*args)[0] is expect_opaque
+        assert pngwriter.is_opaque(*args) is expect_opaque
         png = raster.encode_png(surface)
         decoded = pixels(png)
         assert decoded.shape == (surface.get_height(), surface.get_width(), 4)
@@ -270,3 +271,15 @@ def test_static_layers_give_the_same_pictures(theme: str) -> None:
         whole_svg, _ = template.fill(job.values, {}, raster=False)
         whole = pixels(raster.svg_to_png(whole_svg, width=template.width, height=template.height, base_dir=template.path.parent))
         assert rms_difference(layered, whole) < 0.5, name
+
+
+def test_reports_of_decorative_text_name_their_element_by_line(renderer: Renderer) -> None:
+    """A text no field fills is reported with ``field=None`` and named by its id or its line."""
+    source = {name: (bundled_templates_dir() / f"{name}.svg").read_text().splitlines() for name in ("event", "quote")}
+    for name, drawn, fields in (("event", "SPEAKER", {"title": "T"}), ("quote", "\u201c", {"quote": "Q", "name": "N"})):
+        report = next(r for r in renderer.render(name, fields).reports if r.field is None and drawn in "".join(r.lines))
+        assert report.element is None and report.line is not None
+        assert drawn in source[name][report.line - 1]  # where the element's start tag ends
+        assert report.label == f"text on line {report.line}"
+    title = next(r for r in renderer.render("event", title="T").reports if r.field == "title")
+    assert title.label == "field 'title'" and title.line is not None

@@ -20,11 +20,13 @@ from .emoji import ADVANCE, TOP, EmojiSet
 from .runs import EMOJI
 from .typeset import PlacedLine, Typeset
 
-__all__ = ["GLYPHS_TAG", "draw"]
+__all__ = ["EMOJI_TAG", "GLYPHS_TAG", "draw"]
 
 
 #: The element that stands for a line of glyphs in documents meant for rasterizing.
 GLYPHS_TAG = f"{{{OG_NS}}}glyphs"
+#: The element that stands for an emoji picture in documents meant for rasterizing.
+EMOJI_TAG = f"{{{OG_NS}}}emoji"
 
 
 def draw(
@@ -91,6 +93,7 @@ def draw(
                     x + (ADVANCE - 1.0) / 2 * own_size,
                     line.baseline,
                     own_size,
+                    raster,
                 )
             x += run.advance(size)
         for (style_index, face), parts in paths.items():
@@ -182,13 +185,17 @@ def _decorate(typeset: Typeset, line: PlacedLine, holder: Callable[[int], etree.
         start = end
 
 
-def _draw_emoji(group: etree._Element, emoji: EmojiSet, name: str, x: float, baseline: float, size: float) -> None:
+def _draw_emoji(
+    group: etree._Element, emoji: EmojiSet, name: str, x: float, baseline: float, size: float, raster: bool
+) -> None:
+    transform = f"translate({format_number(x)} {format_number(baseline - TOP * size)}) scale({emoji.scale(size):.6g})"
+    if raster:
+        # Drawn from a picture recorded once (see svgog.recorded), not parsed again.
+        etree.SubElement(group, EMOJI_TAG, set=emoji.token, name=name, transform=transform)
+        return
     image = parse_svg(emoji.svg(name), f"emoji {name}")
     holder = etree.SubElement(group, f"{{{SVG_NS}}}g")
-    holder.set(
-        "transform",
-        f"translate({format_number(x)} {format_number(baseline - TOP * size)}) scale({emoji.scale(size):.6g})",
-    )
+    holder.set("transform", transform)
     # Emoji keep their own colors, whatever fill the text has.
     holder.set("fill", "#000")
     holder.set("stroke", "none")

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 import zipfile
 from itertools import count
 from pathlib import Path
 
 from ..resources import bundled_fonts_dir
 
-__all__ = ["ADVANCE", "ASCENT", "DESCENT", "EmojiSet", "bundled_emoji"]
+__all__ = ["ADVANCE", "ASCENT", "DESCENT", "EmojiSet", "bundled_emoji", "emoji_set_by_token"]
 
 ADVANCE = 1.16
 TOP = 0.86
@@ -28,6 +29,8 @@ ASCENT = TOP
 DESCENT = 1.0 - TOP
 _VIEWBOX = 36.0  # Twemoji's images are 36x36 user units.
 _ID = re.compile(rb'(id="|url\(#|href="#)([^")]+)')
+_SETS: weakref.WeakValueDictionary[str, EmojiSet] = weakref.WeakValueDictionary()
+_SET_NUMBERS = count(1)
 
 
 def _names(cluster: str) -> list[str]:
@@ -49,6 +52,9 @@ class EmojiSet:
         self._cache: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._ids = count()
+        #: A short name for this set in drawing instructions (see :func:`emoji_set_by_token`).
+        self.token = f"e{next(_SET_NUMBERS)}"
+        _SETS[self.token] = self
 
     def _open(self) -> zipfile.ZipFile:
         if self._archive is None:
@@ -80,10 +86,18 @@ class EmojiSet:
             data = _ID.sub(lambda m: m.group(1) + prefix + m.group(2), data)
         return data
 
+    #: The side of the pictures' square, in their own units.
+    units = _VIEWBOX
+
     @staticmethod
     def scale(size: float) -> float:
         """The factor from image units to user units at a font size."""
         return size / _VIEWBOX
+
+
+def emoji_set_by_token(token: str) -> EmojiSet | None:
+    """The emoji set a :attr:`EmojiSet.token` names, ``None`` if no set in this process has it."""
+    return _SETS.get(token)
 
 
 _bundled: EmojiSet | None = None

@@ -12,10 +12,12 @@ from the run's origin, in visual (left to right) order.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import regex
 import uharfbuzz as hb
+from cachetools import LRUCache
 
 from ..fonts import FontFace
 
@@ -66,7 +68,7 @@ def is_cursive(cluster: str) -> bool:
 def shape(
     face: FontFace, text: str, *, rtl: bool = False, cursive: bool = False, spacing: float = 0.0
 ) -> GlyphRun:
-    """Shape a run of text in one face with HarfBuzz's default features.
+    """Shape a run of text in one face with HarfBuzz's default features (remembered: words repeat).
 
     :param rtl: Whether the run is right-to-left (its bidi level is odd): glyphs
         come out in visual order, and brackets mirrored.
@@ -76,6 +78,29 @@ def shape(
         (HarfBuzz's clusters: a letter with its marks, a ligature) but a lone
         format character.
     """
+    key = (face, text, rtl, cursive, spacing)
+    with _SHAPED_LOCK:
+        found = _SHAPED.get(key)
+    if found is not None:
+        return found
+    run = _shape(face, text, rtl, cursive, spacing)
+    with _SHAPED_LOCK:
+        try:
+            _SHAPED[key] = run
+        except ValueError:  # a run larger than the whole cache
+            pass
+    return run
+
+
+#: Bytes (roughly) of shaped runs a process keeps: fitting a title shapes its words several times.
+SHAPED_CACHE_BYTES = 2 * 1024 * 1024
+_SHAPED: LRUCache[tuple[FontFace, str, bool, bool, float], GlyphRun] = LRUCache(
+    maxsize=SHAPED_CACHE_BYTES, getsizeof=lambda run: 200 + 120 * len(run.glyphs)
+)
+_SHAPED_LOCK = threading.Lock()
+
+
+def _shape(face: FontFace, text: str, rtl: bool, cursive: bool, spacing: float) -> GlyphRun:
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.guess_segment_properties()  # script and language from the text
