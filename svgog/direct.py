@@ -116,14 +116,9 @@ def plan(root: etree._Element, width: int, height: int) -> list[Operation] | Non
         _children(root, base, {}, ids, operations, 0)
     except _Unsupported:
         return None
-    # Neighbouring pieces are one picture.
-    merged: list[Operation] = []
-    for operation in operations:
-        if isinstance(operation, Piece) and merged and isinstance(merged[-1], Piece):
-            merged[-1] = Piece(merged[-1].indexes + operation.indexes)
-        else:
-            merged.append(operation)
-    return merged
+    # Pieces stay apart, even neighbours: each is cropped to what it covers, so
+    # dynamic content beside one is not taken to be under it.
+    return operations
 
 
 def _root_matrix(root: etree._Element, width: int, height: int) -> Matrix:

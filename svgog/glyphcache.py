@@ -28,8 +28,8 @@ from .fonts import FontFace, face_by_token
 
 __all__ = ["MASK_CACHE_BYTES", "draw_run", "glyph_mask", "glyph_path"]
 
-#: How many bytes of glyph masks a process keeps (a 64 px Latin glyph is ~3 KB).
-MASK_CACHE_BYTES = 8 * 1024 * 1024
+#: How many bytes of glyph masks a process keeps (a 64 px Latin glyph is ~3 KB: a title's glyphs at a few sizes and offsets).
+MASK_CACHE_BYTES = 4 * 1024 * 1024
 
 _STEPS_X = 16
 _STEPS_Y = 64

@@ -24,7 +24,6 @@ parser as templates.
 from __future__ import annotations
 
 import base64
-import http.client
 import os
 import socket
 import threading
@@ -209,6 +208,8 @@ class ImageResolver:
                 raise fail(f"cannot fetch {current[:100]!r}: only http(s) URLs")
             if host not in self.allowed_hosts:
                 raise fail(f"host {host!r} is not on the image allowlist")
+            import http.client  # only when an image is fetched: it is slow to import
+
             try:
                 status, location, data = self._get(parts, deadline)
             except TimeoutError as exc:
@@ -236,6 +237,8 @@ class ImageResolver:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
+        import http.client
+
         scheme, host, port = parts.scheme, parts.hostname or "", parts.port
         connection_class = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         connection = connection_class(host, port, timeout=remaining)

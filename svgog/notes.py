@@ -65,8 +65,6 @@ def unhonoured_features(root: etree._Element, label: str) -> Iterator[Note]:
 
     Filters svgog cannot draw are among them (see :func:`svgog.filters.unsupported_filters`).
     """
-    from .filters import unsupported_filters
-
     seen: set[tuple[int | None, str]] = set()
 
     def note(line: int | None, message: str) -> Iterator[Note]:
@@ -86,5 +84,9 @@ def unhonoured_features(root: etree._Element, label: str) -> Iterator[Note]:
             value = declared.get(name, element.get(name))
             if value is not None and value.strip().lower() not in harmless and name in _NAMES:
                 yield from note(element.sourceline, f"{_NAMES[name]} ({name}: {value.strip()})")
+    if next(root.iter(f"{{{SVG_NS}}}filter"), None) is None:
+        return  # svgog.filters (numpy, cairo) is imported only for a document that has filters
+    from .filters import unsupported_filters
+
     for problem in unsupported_filters(root):
         yield from note(problem.line, str(problem))

@@ -120,7 +120,7 @@ class StaticRows:
         self.data, self.width, self.height, self.stride, self.opaque = data, width, height, stride, opaque
         self.row_bytes = width * (3 if opaque else 4) + 1
         self._alone: dict[int, tuple[bytes, int, int]] = {}
-        self._chained: dict[int, bytes] = {}
+        self._chained: dict[int, tuple[bytes, int, int]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -131,27 +131,21 @@ class StaticRows:
         return scanlines(self.data, self.width, max(0, start), min(self.height, end), self.stride, self.opaque)
 
     def band(self, index: int, chained: bool) -> tuple[bytes, int, int]:
-        """(compressed piece, Adler-32, raw length) of band ``index``."""
-        found = self._alone.get(index)
+        """(compressed piece, Adler-32, raw length) of band ``index``, made on first use of that form."""
+        chained = chained and index > 0
+        forms = self._chained if chained else self._alone
+        found = forms.get(index)
         if found is None:
             start = index * BAND_ROWS
             raw = self._raw(start, start + BAND_ROWS)
-            compressor = zlib.compressobj(STATIC_LEVEL, zlib.DEFLATED, -15, 9)
+            before = self._raw(start - -(-_WINDOW // self.row_bytes), start)[-_WINDOW:] if chained else b""
+            compressor = zlib.compressobj(
+                STATIC_LEVEL, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, *((before,) if before else ())
+            )
             found = (_piece(compressor, raw), zlib.adler32(raw), len(raw))
             with self._lock:
-                self._alone[index] = found
-        if not chained or index == 0:
-            return found
-        piece = self._chained.get(index)
-        if piece is None:
-            start = index * BAND_ROWS
-            before = self._raw(start - -(-_WINDOW // self.row_bytes), start)[-_WINDOW:]
-            raw = self._raw(start, start + BAND_ROWS)
-            compressor = zlib.compressobj(STATIC_LEVEL, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, before)
-            piece = _piece(compressor, raw)
-            with self._lock:
-                self._chained[index] = piece
-        return piece, found[1], found[2]
+                forms[index] = found
+        return found
 
     @property
     def nbytes(self) -> int:
@@ -159,7 +153,7 @@ class StaticRows:
         return (
             len(self.data)
             + sum(len(p) for p, _a, _n in self._alone.values())
-            + sum(len(p) for p in self._chained.values())
+            + sum(len(p) for p, _a, _n in self._chained.values())
         )
 
 

@@ -87,10 +87,11 @@ def test_unchanged_bands_are_not_compressed_again() -> None:
     rows = pngwriter.StaticRows(static_pixels, width, height, stride, True)
     first = pngwriter.encode_rows(static_pixels, width, height, stride, rows, [])
     assert np.array_equal(pixels(first), pixels(pngwriter.encode_png(static_pixels, width, height, stride)))
-    kept = dict(rows._alone)
-    assert len(kept) == rows.bands
+    kept = {**rows._alone, **{-index: form for index, form in rows._chained.items()}}
+    assert len(kept) == rows.bands  # the first band alone, each other one chained to the one before
     pngwriter.encode_rows(static_pixels, width, height, stride, rows, [(40, 50)])
-    assert all(rows._alone[index][0] is piece for index, (piece, _, _) in kept.items())
+    again = {**rows._alone, **{-index: form for index, form in rows._chained.items()}}
+    assert all(again[key][0] is piece for key, (piece, _, _) in kept.items())
 
 
 def test_adler32_of_joined_strings() -> None:

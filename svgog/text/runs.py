@@ -126,31 +126,42 @@ class FontChain:
         if char_levels is None and base_level is not None:
             char_levels = levels(text, base_level)
         result: list[Piece] = []
+        # The piece being built: its clusters, and what the next cluster must share to join it.
+        parts: list[str] = []
+        kind = face = emoji = None
+        cursive, level = False, 0
+
+        def close() -> None:
+            if parts:
+                result.append(Piece("".join(parts), kind, face, emoji, cursive, level, style))  # type: ignore[arg-type]
+
         start = 0
         for cluster in clusters(text):
-            kind, source, cursive = self.source(cluster)
-            level = char_levels[start] if char_levels is not None else 0
+            found, source, found_cursive = self.source(cluster)
+            found_level = char_levels[start] if char_levels is not None else 0
             start += len(cluster)
-            face = source if kind == FACE else None
-            last = result[-1] if result else None
-            if last is not None and kind == INVISIBLE and last.kind == FACE and last.level == level and cluster != "\n":
+            found_face = source if found == FACE else None
+            if parts and found == INVISIBLE and kind == FACE and level == found_level and cluster != "\n":
                 # Format characters (soft hyphen, zero-width space, word joiner)
                 # stay in the run around them: HarfBuzz hides them, and letters
                 # keep joining and kerning across them, as in browsers.
-                result[-1] = Piece(last.text + cluster, FACE, last.face, None, last.cursive, level, style)
+                parts.append(cluster)
                 continue
             if (
-                last is not None
-                and kind in (FACE, MISSING, INVISIBLE)
-                and last.kind == kind
-                and last.face is face
-                and last.cursive == cursive
-                and last.level == level
+                parts
+                and found in (FACE, MISSING, INVISIBLE)
+                and kind == found
+                and face is found_face
+                and cursive == found_cursive
+                and level == found_level
             ):
-                result[-1] = Piece(last.text + cluster, kind, face, None, cursive, level, style)
-            else:
-                emoji = source if kind == EMOJI else None
-                result.append(Piece(cluster, kind, face, emoji, cursive, level, style))  # type: ignore[arg-type]
+                parts.append(cluster)
+                continue
+            close()
+            parts = [cluster]
+            kind, face, cursive, level = found, found_face, found_cursive, found_level
+            emoji = source if found == EMOJI else None
+        close()
         return result
 
     def shape_piece(self, piece: Piece, spacing_em: float = 0.0, scale: float = 1.0) -> VisualRun:

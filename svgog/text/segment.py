@@ -31,6 +31,7 @@ algorithm (UAX #14), from best to worst:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import regex
@@ -99,11 +100,13 @@ def clusters(text: str) -> list[str]:
     return _CLUSTER.findall(text)
 
 
+@lru_cache(maxsize=4096)
 def is_cjk(cluster: str) -> bool:
     """Whether a cluster is a CJK character around which lines may break."""
     return bool(cluster) and _CJK.match(cluster) is not None
 
 
+@lru_cache(maxsize=4096)
 def is_emoji(cluster: str) -> bool:
     """Whether a cluster should be drawn as a color emoji.
 
@@ -123,6 +126,8 @@ def _breakable(before: str, after: str) -> bool:
     """Whether a line may break between two adjacent non-space clusters."""
     if before in (ZERO_WIDTH_SPACE, SOFT_HYPHEN) or before in _BREAK_AFTER:
         return not _CLOSING.match(after)
+    if before.isascii() and after.isascii():
+        return False  # neither is CJK nor emoji (a keycap has U+FE0F or U+20E3)
     # CJK characters and emoji are ideographic (UAX #14 class ID): lines may break around them.
     if not (is_cjk(before) or is_cjk(after) or is_emoji(before) or is_emoji(after)):
         return False
