@@ -181,8 +181,7 @@ def _paint(
     import cairocffi
 
     width, height = base.width, base.height
-    pixels = _scratch(len(base.pixels))
-    pixels[:] = base.pixels
+    pixels = _scratch(base)
     surface = cairocffi.ImageSurface.create_for_data(pixels, cairocffi.FORMAT_ARGB32, width, height, base.stride)
     context = cairocffi.Context(surface)
 
@@ -197,26 +196,37 @@ def _paint(
         raise RenderError(f"could not draw the document: {type(exc).__name__}: {exc}", template=template) from exc
     surface.flush()
     changed = tuple((top, bottom) for _, (_, top, _, bottom) in boxes)
+    _thread.drawn = (base, changed)  # what to put back before the next drawing on this base
     return Drawn(pixels, width, height, base.stride, base, changed, surface), boxes
 
 
 _thread = threading.local()
 
 
-def _scratch(size: int) -> bytearray:
-    """This thread's drawing buffer of ``size`` bytes, reused from render to render.
+def _scratch(base: Base) -> bytearray:
+    """This thread's drawing buffer, holding ``base``'s pixels, reused from render to render.
 
     A fresh 3 MB buffer costs its page faults on every render (in a virtual
-    machine, more than copying the static layer into it). The pixels of a
+    machine, more than the drawing), and copying the whole static layer
+    costs more than copying back the rows the last drawing changed, which is
+    all a buffer that last held the same base needs. The pixels of a
     :class:`Drawn` from :func:`draw` are valid until the thread's next draw.
     """
-    buffers = getattr(_thread, "buffers", None)
-    if buffers is None:
-        buffers = _thread.buffers = {}
-    buffer = buffers.get(size)
-    if buffer is None:
-        buffers.clear()  # one size kept per thread
-        buffer = buffers[size] = bytearray(size)
+    size = len(base.pixels)
+    buffer = getattr(_thread, "buffer", None)
+    last = getattr(_thread, "drawn", None)
+    _thread.drawn = None  # until this drawing is done, the buffer holds no known picture
+    if buffer is None or len(buffer) != size:
+        buffer = _thread.buffer = bytearray(size)
+        last = None
+    if last is not None and last[0] is base:
+        target, source, stride = memoryview(buffer), memoryview(base.pixels), base.stride
+        for top, bottom in last[1]:
+            top, bottom = max(0, top) * stride, min(base.height, bottom) * stride
+            if bottom > top:
+                target[top:bottom] = source[top:bottom]
+    else:
+        buffer[:] = base.pixels
     return buffer
 
 

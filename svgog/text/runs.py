@@ -60,6 +60,10 @@ class VisualRun:
         return self.advance_em * size * self.scale
 
 
+#: Texts whose pieces a font chain remembers (then it starts again).
+_PIECES_KEPT = 4096
+
+
 class FontChain:
     """The faces (and emoji set) one text element draws with, in fallback order.
 
@@ -85,6 +89,8 @@ class FontChain:
         self.emoji = emoji
         self.fallback = fallback
         self._sources: dict[str, tuple[str, FontFace | str | None, bool]] = {}
+        # Fitting a text asks for the pieces of the same words many times.
+        self._pieces: dict[tuple[str, int | None, tuple[int, ...] | None, int], tuple[Piece, ...]] = {}
 
     def source(self, cluster: str) -> tuple[str, FontFace | str | None, bool]:
         """``(kind, face or emoji name, complex script)`` for one cluster."""
@@ -123,6 +129,10 @@ class FontChain:
             is part of a longer line (otherwise computed from ``base_level``).
         :param style: The style index the pieces carry.
         """
+        key = (text, base_level, tuple(char_levels) if char_levels is not None else None, style)
+        known = self._pieces.get(key)
+        if known is not None:
+            return list(known)
         if char_levels is None and base_level is not None:
             char_levels = levels(text, base_level)
         result: list[Piece] = []
@@ -162,6 +172,9 @@ class FontChain:
             kind, face, cursive, level = found, found_face, found_cursive, found_level
             emoji = source if found == EMOJI else None
         close()
+        if len(self._pieces) >= _PIECES_KEPT:
+            self._pieces.clear()
+        self._pieces[key] = tuple(result)
         return result
 
     def shape_piece(self, piece: Piece, spacing_em: float = 0.0, scale: float = 1.0) -> VisualRun:
