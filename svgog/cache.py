@@ -73,7 +73,7 @@ class MemoryCache:
     """
 
     def __init__(
-        self, max_bytes: int = 32 * 1024 * 1024, *, max_entries: int | None = None, ttl: float | None = None
+        self, max_bytes: int = 24 * 1024 * 1024, *, max_entries: int | None = None, ttl: float | None = None
     ) -> None:
         size: Callable[[bytes], int] | None = None if max_entries is not None else len
         maxsize = max_entries if max_entries is not None else max_bytes

@@ -14,6 +14,7 @@ and the pictures of static pieces (:data:`PIECE_CACHE_BYTES`).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from cachetools import LRUCache
 from lxml import etree
 
-from . import direct, pngwriter
+from . import direct, jpegwriter, pngwriter
 from .errors import RenderError
 from .raster import draw as cairosvg_draw
 from .recorded import emoji_picture
@@ -46,6 +47,14 @@ class Base:
     height: int
     stride: int
     rows: pngwriter.StaticRows
+    #: Its MCU rows encoded as JPEG, by quality (made on first use).
+    jpegs: dict[int, jpegwriter.StaticJpeg] = dataclasses.field(default_factory=dict, compare=False)
+
+    def jpeg(self, quality: int) -> jpegwriter.StaticJpeg:
+        found = self.jpegs.get(quality)
+        if found is None:
+            found = self.jpegs[quality] = jpegwriter.StaticJpeg(self.pixels, self.width, self.height, self.stride, quality)
+        return found
 
 
 @dataclass
@@ -109,15 +118,15 @@ def _piece(
     if found is not False:
         return found  # type: ignore[no-any-return]
     import cairocffi
-    import numpy as np
+    from PIL import Image
 
     surface = cairosvg_draw(layer.document(indexes), width=width, height=height, base_dir=base_dir, template=template)
     stride = surface.get_stride()
-    alpha = np.frombuffer(surface.get_data(), np.uint8).reshape(height, stride)[:, 3 : width * 4 : 4]
-    rows, columns = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+    drawn = Image.frombuffer("RGBA", (width, height), surface.get_data(), "raw", "BGRA", stride, 1)
+    box = drawn.getchannel("A").getbbox()
     picture = None
-    if rows.size:
-        top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(columns[0]), int(columns[-1]) + 1
+    if box is not None:
+        left, top, right, bottom = box
         cropped = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, right - left, bottom - top)
         context = cairocffi.Context(cropped)
         context.set_operator(cairocffi.OPERATOR_SOURCE)
@@ -279,40 +288,38 @@ def _serialize(document: etree._Element) -> bytes:
 
 
 def _changed_rows(data: Any, base: Base) -> tuple[tuple[int, int], ...]:
-    """The runs of rows where ``data`` differs from the base's pixels."""
-    import numpy as np
-
-    words = base.stride // 8 if base.stride % 8 == 0 else None
-    kind, per_row = ("<u8", words) if words else ("<u4", base.stride // 4)
-    now = np.frombuffer(data, kind, count=per_row * base.height).reshape(base.height, per_row)
-    before = np.frombuffer(base.pixels, kind, count=per_row * base.height).reshape(base.height, per_row)
-    differs = (now != before).any(axis=1)
-    runs, row = [], 0
-    indexes = np.flatnonzero(differs)
-    if not indexes.size:
-        return ()
-    start = previous = int(indexes[0])
-    for row in (int(i) for i in indexes[1:]):
-        if row != previous + 1:
-            runs.append((start, previous + 1))
-            start = row
-        previous = row
-    runs.append((start, previous + 1))
+    """The runs of rows where ``data`` differs from the base's pixels, to :data:`~svgog.pngwriter.BAND_ROWS`."""
+    step, stride = pngwriter.BAND_ROWS, base.stride
+    now, before = memoryview(data), memoryview(base.pixels)
+    runs: list[tuple[int, int]] = []
+    for top in range(0, base.height, step):
+        bottom = min(base.height, top + step)
+        if now[top * stride : bottom * stride].tobytes() != before[top * stride : bottom * stride]:
+            if runs and runs[-1][1] == top:
+                runs[-1] = (runs[-1][0], bottom)
+            else:
+                runs.append((top, bottom))
     return tuple(runs)
 
 
 def encode(drawn: Drawn, format: str, *, quality: int = 90) -> bytes:
     """Encode a drawn picture as ``png``, ``jpg`` or ``webp`` (JPEG has no alpha: white behind).
 
-    JPEG is baseline with the standard Huffman tables and WebP uses libwebp's
-    fastest method: optimized tables, progressive scans and slower WebP methods
-    make files 10-25% smaller and take two to four times as long.
+    JPEG is baseline with the standard Huffman tables and a restart marker
+    after each row of blocks, so that only the rows a render changed are
+    encoded (:mod:`svgog.jpegwriter`); WebP uses libwebp's fastest method.
+    Optimized tables, progressive scans and slower WebP methods make files
+    10-25% smaller and take two to four times as long.
     """
     if format == "png":
         if drawn.base is not None:
             rows = drawn.base.rows
             return pngwriter.encode_rows(drawn.data, drawn.width, drawn.height, drawn.stride, rows, drawn.changed)
         return pngwriter.encode_png(drawn.data, drawn.width, drawn.height, drawn.stride)
+    if format == "jpg" and drawn.opaque:
+        if drawn.base is not None:
+            return jpegwriter.encode_rows(drawn.data, drawn.base.jpeg(quality), drawn.changed)
+        return jpegwriter.encode(drawn.data, drawn.width, 0, drawn.height, drawn.stride, quality)
     from io import BytesIO
 
     from PIL import Image
@@ -324,11 +331,9 @@ def encode(drawn: Drawn, format: str, *, quality: int = 90) -> bytes:
         image = Image.frombuffer("RGBA", size, drawn.data, "raw", "BGRa", drawn.stride, 1)
     output = BytesIO()
     if format == "jpg":
-        if image.mode == "RGBA":
-            flat = Image.new("RGB", size, (255, 255, 255))
-            flat.paste(image, mask=image.getchannel("A"))
-            image = flat
-        image.save(output, "JPEG", quality=quality)
+        flat = Image.new("RGB", size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        flat.save(output, "JPEG", quality=quality, subsampling="4:2:0", restart_marker_rows=1)
     else:
         image.save(output, "WEBP", quality=quality, method=0)
     return output.getvalue()

@@ -34,40 +34,36 @@ _ADLER_MODULUS = 65521
 STATIC_LEVEL = 9
 
 
-def scanlines(data: Any, width: int, start: int, end: int, stride: int, opaque: bool) -> bytes:
-    """PNG scanlines (filter byte 0, then RGB or RGBA) of rows [start, end) of cairo's premultiplied BGRA."""
-    import numpy as np
+def scanlines(data: Any, width: int, start: int, end: int, stride: int, opaque: bool) -> bytearray:
+    """PNG scanlines (filter byte 0, then RGB or RGBA) of rows [start, end) of cairo's premultiplied BGRA.
+
+    Pillow converts the pixels (and undoes the premultiplied alpha); as fast
+    as numpy here, and a render needs no numpy.
+    """
+    from PIL import Image
 
     rows = end - start
-    buffer = np.frombuffer(data, np.uint8, count=rows * stride, offset=start * stride)
-    pixels = buffer.reshape(rows, stride // 4, 4)[:, :width]
-    channels = 3 if opaque else 4
-    raw = np.zeros((rows, width * channels + 1), np.uint8)
-    target = raw[:, 1:].reshape(rows, width, channels)
-    if opaque:
-        # Channel by channel: numpy copies a reversed channel axis slowly.
-        for to, source in ((0, 2), (1, 1), (2, 0)):
-            target[..., to] = pixels[..., source]
-    else:
-        # Undo cairo's premultiplied alpha, truncating like Pillow's "BGRa" decoder.
-        alpha = pixels[..., 3].astype(np.uint32)
-        safe = np.maximum(alpha, 1)
-        for to, source in ((0, 2), (1, 1), (2, 0)):
-            color = pixels[..., source].astype(np.uint32)
-            target[..., to] = np.where(alpha > 0, np.minimum(color * 255 // safe, 255), 0)
-        target[..., 3] = pixels[..., 3]
-    return raw.tobytes()
+    mode, raw_mode, channels = ("RGB", "BGRX", 3) if opaque else ("RGBA", "BGRa", 4)
+    region: Any = memoryview(data)[start * stride : end * stride]
+    pixels = memoryview(Image.frombuffer(mode, (width, rows), region, "raw", raw_mode, stride, 1).tobytes())
+    size = width * channels
+    lines = bytearray(rows * (size + 1))  # filter bytes stay 0
+    target = memoryview(lines)
+    for row in range(rows):
+        at = row * (size + 1) + 1
+        target[at : at + size] = pixels[row * size : (row + 1) * size]
+    return lines
 
 
 def is_opaque(data: Any, width: int, height: int, stride: int) -> bool:
     """Whether every pixel's alpha is 255."""
-    import numpy as np
+    from PIL import Image
 
-    words = np.frombuffer(data, "<u4", count=height * stride // 4).reshape(height, stride // 4)[:, :width]
-    return bool((words >= 0xFF000000).all())  # alpha is the top byte
+    image = Image.frombuffer("RGBA", (width, height), data, "raw", "BGRA", stride, 1)
+    return bool(image.getchannel("A").getextrema() == (255, 255))
 
 
-def _fast_compressor(zdict: bytes | None) -> Any:
+def _fast_compressor(zdict: bytes | bytearray | None) -> Any:
     """A raw-deflate compressor at a fast level (isal with the ``fast`` extra, zlib otherwise)."""
     try:
         from isal import isal_zlib
@@ -80,7 +76,7 @@ def _fast_compressor(zdict: bytes | None) -> Any:
     return isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15, 9)
 
 
-def _adler32(data: bytes) -> int:
+def _adler32(data: bytes | bytearray) -> int:
     """Adler-32 (isal's is several times faster than zlib's)."""
     try:
         from isal import isal_zlib
@@ -89,7 +85,7 @@ def _adler32(data: bytes) -> int:
     return int(isal_zlib.adler32(data))
 
 
-def _piece(compressor: Any, raw: bytes) -> bytes:
+def _piece(compressor: Any, raw: bytes | bytearray) -> bytes:
     """Compress ``raw`` and end at a byte boundary with a non-final block, so pieces can be joined."""
     return compressor.compress(raw) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
@@ -127,7 +123,7 @@ class StaticRows:
     def bands(self) -> int:
         return -(-self.height // BAND_ROWS)
 
-    def _raw(self, start: int, end: int) -> bytes:
+    def _raw(self, start: int, end: int) -> bytearray:
         return scanlines(self.data, self.width, max(0, start), min(self.height, end), self.stride, self.opaque)
 
     def band(self, index: int, chained: bool) -> tuple[bytes, int, int]:

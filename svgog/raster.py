@@ -19,10 +19,10 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from . import filters, pngwriter
+from . import pngwriter
 from .bitmaps import draw_image
 from .budget import check_deadline
 from .errors import RenderError
@@ -31,6 +31,9 @@ from .glyphcache import glyph_path
 from .recorded import emoji_picture
 from .text.draw import EMOJI_TAG, GLYPHS_TAG
 from .text.emoji import emoji_set_by_token
+
+if TYPE_CHECKING:
+    from . import filters
 
 __all__ = [
     "MAX_FILTER_DEPTH",
@@ -192,6 +195,8 @@ def _draw_with_filter(surface: Any, node: Any, value: str, draw: Callable[[Any],
     """
     from cairosvg.defs import parse_all_defs
 
+    from . import filters  # numpy: imported when a document has a filter
+
     if node.tag == "svg":
         parse_all_defs(surface, node)  # a filter on the root is defined inside it
     name = filters.filter_reference(value)
@@ -214,6 +219,7 @@ def _draw_with_filter(surface: Any, node: Any, value: str, draw: Callable[[Any],
 
 def _filter_spec(definition: Any) -> filters.FilterSpec:
     """A filter from CairoSVG's tree: attributes there already hold styles and inherited properties."""
+    from . import filters
 
     def primitive(node: Any) -> filters.Primitive:
         return filters.Primitive(node.tag, dict(node), tuple(primitive(child) for child in node.children))
@@ -227,6 +233,8 @@ def _draw_filtered(surface: Any, node: Any, spec: filters.FilterSpec, draw: Call
     """Draw ``node`` alone offscreen (same matrix, no filter or opacity), filter it, paint the result."""
     import cairocffi as cairo
     from cairosvg.helpers import transform
+
+    from . import filters
 
     context = surface.context
     parent_matrix = context.get_matrix()

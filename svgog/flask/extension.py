@@ -44,7 +44,7 @@ class SvgOg:
     ``SVGOG_SIGNING``         require signed URLs (on unless debugging)
     ``SVGOG_SECRET_KEY``      signing key (the app's ``SECRET_KEY``)
     ``SVGOG_CACHE``           a :class:`~svgog.cache.Cache` (an in-memory one)
-    ``SVGOG_CACHE_MAX_BYTES`` size of the in-memory cache (32 MiB)
+    ``SVGOG_CACHE_MAX_BYTES`` size of the in-memory cache (24 MiB)
     ``SVGOG_CACHE_TTL``       seconds entries live in it (no limit)
     ``SVGOG_FALLBACK``        PNG served when rendering fails (samples)
     ``SVGOG_GALLERY``         serve the gallery at ``/og/`` (when debugging)

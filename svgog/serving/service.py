@@ -253,7 +253,7 @@ class Service:
             cache = redis_cache(config)
         if cache is _DEFAULT:
             cache = MemoryCache(
-                int(config.get("cache_max_bytes", 32 * 1024 * 1024)),
+                int(config.get("cache_max_bytes", 24 * 1024 * 1024)),
                 max_entries=config.get("cache_max_entries"),
                 ttl=config.get("cache_ttl"),
             )

@@ -61,7 +61,7 @@ class VisualRun:
 
 
 #: Texts whose pieces a font chain remembers (then it starts again).
-_PIECES_KEPT = 4096
+_PIECES_KEPT = 1024
 
 
 class FontChain:

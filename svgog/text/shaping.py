@@ -93,7 +93,7 @@ def shape(
 
 
 #: Bytes (roughly) of shaped runs a process keeps: fitting a title shapes its words several times.
-SHAPED_CACHE_BYTES = 2 * 1024 * 1024
+SHAPED_CACHE_BYTES = 1024 * 1024
 _SHAPED: LRUCache[tuple[FontFace, str, bool, bool, float], GlyphRun] = LRUCache(
     maxsize=SHAPED_CACHE_BYTES, getsizeof=lambda run: 200 + 120 * len(run.glyphs)
 )

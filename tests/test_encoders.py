@@ -1,17 +1,23 @@
-"""The PNG encoder that reuses a static layer's compressed rows gives exactly the pixels drawn."""
+"""The encoders that reuse a static layer's encoded rows give exactly the pictures drawn.
+
+PNG: the pixels, through one valid zlib stream. JPEG: byte for byte the JPEG
+of the whole picture with the same settings.
+"""
 
 from __future__ import annotations
 
 import random
 import struct
 import zlib
+from io import BytesIO
 
 import cairocffi
 import numpy as np
 import pytest
 from helpers import pixels
+from PIL import Image
 
-from svgog import pngwriter
+from svgog import jpegwriter, pngwriter
 
 
 def _idat(png: bytes) -> bytes:
@@ -101,3 +107,31 @@ def test_adler32_of_joined_strings() -> None:
         second = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 3000)))
         joined = pngwriter._adler_join(zlib.adler32(first), zlib.adler32(second), len(second))
         assert joined == zlib.adler32(first + second)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_spliced_jpeg_is_the_jpeg_of_the_whole_picture(seed: int) -> None:
+    width, height = 333, 190  # a last MCU row of 14 pixel rows, odd width
+    base = _surface(width, height, True, seed)
+    stride = base.get_stride()
+    static_pixels = bytes(base.get_data())
+    static = jpegwriter.StaticJpeg(static_pixels, width, height, stride, 90)
+    rng = random.Random(200 + seed)
+    for _ in range(4):
+        picture = cairocffi.ImageSurface.create_for_data(
+            bytearray(static_pixels), cairocffi.FORMAT_ARGB32, width, height, stride
+        )
+        context = cairocffi.Context(picture)
+        changed = []
+        for _ in range(rng.randint(0, 3)):
+            top = rng.randint(-10, height)
+            bottom = top + rng.randint(1, 50)
+            context.set_source_rgba(rng.random(), 1, 1, 1)
+            context.rectangle(rng.uniform(0, width / 2), top, rng.uniform(1, width), bottom - top)
+            context.fill()
+            changed.append((top, bottom))
+        picture.flush()
+        data = bytes(picture.get_data())
+        spliced = jpegwriter.encode_rows(data, static, changed)
+        assert spliced == jpegwriter.encode(data, width, 0, height, stride, 90)
+        assert Image.open(BytesIO(spliced)).size == (width, height)
