@@ -112,13 +112,13 @@ def plan(root: etree._Element, width: int, height: int) -> list[Operation] | Non
         for element in root.iter():
             if isinstance(element.tag, str) and (name := element.get("id")):
                 ids.setdefault(name, element)
-        operations: list[Operation] = []
-        _children(root, base, {}, ids, operations, 0)
+        planner = _Planner(ids)
+        planner.children(root, base, {}, 0)
     except _Unsupported:
         return None
     # Pieces stay apart, even neighbours: each is cropped to what it covers, so
     # dynamic content beside one is not taken to be under it.
-    return operations
+    return planner.operations
 
 
 def _root_matrix(root: etree._Element, width: int, height: int) -> Matrix:
@@ -205,69 +205,62 @@ def _rgba(paint: Mapping[str, str]) -> tuple[float, float, float, float] | None:
     return None if rgba[3] <= 0 else rgba
 
 
-def _children(
-    parent: etree._Element,
-    matrix: Matrix,
-    inherited: Mapping[str, str],
-    ids: Mapping[str, etree._Element],
-    operations: list[Operation],
-    depth: int,
-) -> None:
-    for child in parent:
-        if not isinstance(child.tag, str) or child.tag in _SKIPPED:
-            continue
-        _element(child, matrix, inherited, ids, operations, depth)
+class _Planner:
+    """Walks a document, collecting operations with the paint each element inherits."""
 
+    def __init__(self, ids: Mapping[str, etree._Element]) -> None:
+        self.ids = ids
+        self.operations: list[Operation] = []
 
-def _element(
-    element: etree._Element,
-    matrix: Matrix,
-    inherited: Mapping[str, str],
-    ids: Mapping[str, etree._Element],
-    operations: list[Operation],
-    depth: int,
-) -> None:
-    if depth > 16:
-        raise _Unsupported
-    piece = element.get(PIECE_MARK)
-    if piece is not None:
-        operations.append(Piece((int(piece),)))
-        return
-    tag = element.tag
-    if tag == EMOJI_TAG:
-        transform = _multiply(matrix, _transform(element.get("transform")))
-        operations.append(Emoji(element.get("set", ""), element.get("name", ""), transform))
-        return
-    paint, own = _properties(element, inherited)
-    here = _multiply(matrix, _transform(own.get("transform")))
-    if tag == GLYPHS_TAG:
-        rgba = _rgba(paint)
-        if rgba is not None:
-            token, *items = (element.get("run") or "").split()
-            glyphs = []
-            for item in items:
-                glyph, x, y = item.split(":")
-                glyphs.append((int(glyph), float(x), float(y)))
-            linear = tuple(float(v) for v in (element.get("matrix") or "1 0 0 1 0 0").split())
-            if len(linear) != 6:
-                raise _Unsupported
-            operations.append(Glyphs(token, tuple(glyphs), _multiply(here, linear), rgba))  # type: ignore[arg-type]
-    elif tag == _GROUP:
-        _children(element, here, paint, ids, operations, depth + 1)
-    elif tag == _RECT:  # rx and ry are not among the properties _properties lets through
-        rgba = _rgba(paint)
-        box = tuple(_number(own.get(name)) for name in ("x", "y", "width", "height"))
-        if rgba is not None and box[2] > 0 and box[3] > 0:
-            operations.append(Band(box, here, rgba))  # type: ignore[arg-type]
-    elif tag == _USE:
-        href = (own.get("href") or own.get(f"{{{XLINK_NS}}}href") or "").strip()
-        target = ids.get(href[1:]) if href.startswith("#") else None
-        if target is None or target.tag not in (_GROUP, GLYPHS_TAG) or target.get(PIECE_MARK) is not None:
+    def children(self, parent: etree._Element, matrix: Matrix, inherited: Mapping[str, str], depth: int) -> None:
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag not in _SKIPPED:
+                self.element(child, matrix, inherited, depth)
+
+    def element(self, element: etree._Element, matrix: Matrix, inherited: Mapping[str, str], depth: int) -> None:
+        """Plan one element (and what it holds or refers to)."""
+        operations, ids = self.operations, self.ids
+        if depth > 16:
             raise _Unsupported
-        moved = _multiply(here, (1.0, 0.0, 0.0, 1.0, _number(own.get("x")), _number(own.get("y"))))
-        _element(target, moved, paint, ids, operations, depth + 1)
-    else:
-        raise _Unsupported
+        piece = element.get(PIECE_MARK)
+        if piece is not None:
+            operations.append(Piece((int(piece),)))
+            return
+        tag = element.tag
+        if tag == EMOJI_TAG:
+            transform = _multiply(matrix, _transform(element.get("transform")))
+            operations.append(Emoji(element.get("set", ""), element.get("name", ""), transform))
+            return
+        paint, own = _properties(element, inherited)
+        here = _multiply(matrix, _transform(own.get("transform")))
+        if tag == GLYPHS_TAG:
+            rgba = _rgba(paint)
+            if rgba is not None:
+                token, *items = (element.get("run") or "").split()
+                glyphs = []
+                for item in items:
+                    glyph, x, y = item.split(":")
+                    glyphs.append((int(glyph), float(x), float(y)))
+                linear = tuple(float(v) for v in (element.get("matrix") or "1 0 0 1 0 0").split())
+                if len(linear) != 6:
+                    raise _Unsupported
+                operations.append(Glyphs(token, tuple(glyphs), _multiply(here, linear), rgba))  # type: ignore[arg-type]
+        elif tag == _GROUP:
+            self.children(element, here, paint, depth + 1)
+        elif tag == _RECT:  # rx and ry are not among the properties _properties lets through
+            rgba = _rgba(paint)
+            box = tuple(_number(own.get(name)) for name in ("x", "y", "width", "height"))
+            if rgba is not None and box[2] > 0 and box[3] > 0:
+                operations.append(Band(box, here, rgba))  # type: ignore[arg-type]
+        elif tag == _USE:
+            href = (own.get("href") or own.get(f"{{{XLINK_NS}}}href") or "").strip()
+            target = ids.get(href[1:]) if href.startswith("#") else None
+            if target is None or target.tag not in (_GROUP, GLYPHS_TAG) or target.get(PIECE_MARK) is not None:
+                raise _Unsupported
+            moved = _multiply(here, (1.0, 0.0, 0.0, 1.0, _number(own.get("x")), _number(own.get("y"))))
+            self.element(target, moved, paint, depth + 1)
+        else:
+            raise _Unsupported
 
 
 def _multiply(outer: Matrix, inner: tuple[float, ...]) -> Matrix:

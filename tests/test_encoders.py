@@ -52,6 +52,24 @@ def _surface(width: int, height: int, opaque: bool, seed: int) -> cairocffi.Imag
     return surface
 
 
+def _drawn_over(
+    static_pixels: bytes, width: int, height: int, stride: int, rng: random.Random, tallest: int
+) -> tuple[bytes, list[tuple[int, int]]]:
+    """Up to three bands drawn over a copy of the static pixels, and the rows each may touch."""
+    picture = cairocffi.ImageSurface.create_for_data(bytearray(static_pixels), cairocffi.FORMAT_ARGB32, width, height, stride)
+    context = cairocffi.Context(picture)
+    changed = []
+    for _ in range(rng.randint(0, 3)):
+        top = rng.randint(-10, height)
+        bottom = top + rng.randint(1, tallest)
+        context.set_source_rgba(rng.random(), 1, 1, 0.8)
+        context.rectangle(rng.uniform(0, width / 2), top, rng.uniform(1, width), bottom - top)
+        context.fill()
+        changed.append((top, bottom))
+    picture.flush()
+    return bytes(picture.get_data()), changed
+
+
 @pytest.mark.parametrize("opaque", [True, False])
 @pytest.mark.parametrize("seed", range(6))
 def test_spliced_png_has_the_pixels_drawn(opaque: bool, seed: int) -> None:
@@ -62,20 +80,7 @@ def test_spliced_png_has_the_pixels_drawn(opaque: bool, seed: int) -> None:
     rows = pngwriter.StaticRows(static_pixels, width, height, stride, opaque)
     rng = random.Random(100 + seed)
     for _ in range(4):
-        picture = cairocffi.ImageSurface.create_for_data(
-            bytearray(static_pixels), cairocffi.FORMAT_ARGB32, width, height, stride
-        )
-        context = cairocffi.Context(picture)
-        changed = []
-        for _ in range(rng.randint(0, 3)):
-            top = rng.randint(-10, height)
-            bottom = top + rng.randint(1, 60)
-            context.set_source_rgba(1, 1, 1, 0.8)
-            context.rectangle(rng.uniform(0, width / 2), top, rng.uniform(1, width), bottom - top)
-            context.fill()
-            changed.append((top, bottom))
-        picture.flush()
-        data = bytes(picture.get_data())
+        data, changed = _drawn_over(static_pixels, width, height, stride, rng, 60)
         png = pngwriter.encode_rows(data, width, height, stride, rows, changed)
         whole = pngwriter.encode_png(data, width, height, stride)
         assert np.array_equal(pixels(png), pixels(whole))
@@ -118,20 +123,7 @@ def test_spliced_jpeg_is_the_jpeg_of_the_whole_picture(seed: int) -> None:
     static = jpegwriter.StaticJpeg(static_pixels, width, height, stride, 90)
     rng = random.Random(200 + seed)
     for _ in range(4):
-        picture = cairocffi.ImageSurface.create_for_data(
-            bytearray(static_pixels), cairocffi.FORMAT_ARGB32, width, height, stride
-        )
-        context = cairocffi.Context(picture)
-        changed = []
-        for _ in range(rng.randint(0, 3)):
-            top = rng.randint(-10, height)
-            bottom = top + rng.randint(1, 50)
-            context.set_source_rgba(rng.random(), 1, 1, 1)
-            context.rectangle(rng.uniform(0, width / 2), top, rng.uniform(1, width), bottom - top)
-            context.fill()
-            changed.append((top, bottom))
-        picture.flush()
-        data = bytes(picture.get_data())
+        data, changed = _drawn_over(static_pixels, width, height, stride, rng, 50)
         spliced = jpegwriter.encode_rows(data, static, changed)
         assert spliced == jpegwriter.encode(data, width, 0, height, stride, 90)
         assert Image.open(BytesIO(spliced)).size == (width, height)
