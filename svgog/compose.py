@@ -5,8 +5,8 @@ kept, see :class:`Base`) and draws the rest of the document on the copy:
 straight with cairo when everything in it is of a kind :mod:`svgog.direct`
 draws, with CairoSVG otherwise. It reports the rows it changed, so
 :func:`encode` compresses only those and reuses the static layer's compressed
-rows for the others (:mod:`svgog.pngwriter`). JPEG and WebP are made from the
-pixels directly.
+rows for the others (:mod:`svgog.pngwriter`; for JPEG, :mod:`svgog.jpegwriter`).
+WebP is made from the pixels directly.
 
 Caches here are bounded in bytes: the static layers (:data:`BASE_CACHE_BYTES`)
 and the pictures of static pieces (:data:`PIECE_CACHE_BYTES`).
@@ -51,6 +51,7 @@ class Base:
     jpegs: dict[int, jpegwriter.StaticJpeg] = dataclasses.field(default_factory=dict, compare=False)
 
     def jpeg(self, quality: int) -> jpegwriter.StaticJpeg:
+        """The layer's rows as JPEG at ``quality``, encoded on first use."""
         found = self.jpegs.get(quality)
         if found is None:
             found = self.jpegs[quality] = jpegwriter.StaticJpeg(self.pixels, self.width, self.height, self.stride, quality)
@@ -63,6 +64,9 @@ class Drawn:
 
     :ivar base: The static layer it was drawn over, ``None`` when drawn whole.
     :ivar changed: Row ranges that may differ from the base's.
+
+    Pixels drawn without CairoSVG live in the thread's drawing buffer: valid
+    until the thread draws again.
     """
 
     data: Any
