@@ -106,3 +106,33 @@ def test_design_tool_corpus() -> None:
         renderer = _renderer(path.parent)
         label = "design-" + path.relative_to(DESIGN_TOOLS).as_posix().removesuffix(".svg").replace("/", "-")
         _compare(renderer, path.stem, _samples(renderer.template(path.stem)), label)
+
+
+_HASHES = """
+import hashlib, sys
+import svgog
+renderer = svgog.Renderer(templates=[sys.argv[1], sys.argv[2]])
+for name, title in (("card_a", "How to Generate OG Images"), ("blog", "Hello world"), ("card_a", "x")):
+    for format in ("png", "jpg"):
+        print(hashlib.sha256(renderer.render(name, title=title, format=format).data).hexdigest())
+"""
+
+
+def test_a_card_is_the_same_bytes_whatever_was_rendered_before() -> None:
+    """A fresh process and one that has drawn other cards (other glyphs, emoji, CJK) give the same bytes."""
+    import hashlib
+    import subprocess
+    import sys
+
+    templates = [str(ROOT / "bench"), str(ROOT / "templates_svg")]
+    fresh = subprocess.run([sys.executable, "-c", _HASHES, *templates], capture_output=True, text=True, check=True)
+    renderer = svgog.Renderer(templates=templates)
+    for index, title in enumerate(("Ünïcødé ☃ 🚀 and more", "日本語のタイトル", "A much longer title " * 6)):
+        renderer.render_png("card_a", title=f"{title} {index}")
+        renderer.render("blog", title=title, format="jpg")
+    here = [
+        hashlib.sha256(renderer.render(name, title=title, format=format).data).hexdigest()
+        for name, title in (("card_a", "How to Generate OG Images"), ("blog", "Hello world"), ("card_a", "x"))
+        for format in ("png", "jpg")
+    ]
+    assert here == fresh.stdout.split()
