@@ -243,6 +243,11 @@ class Template:
         self._fallbacks = (*own_fallbacks, *fallback_fonts, *self.fonts.fallback_families())
         # What may stand in for a family the design names and the renderer lacks.
         self._substitutes = (*own_fallbacks, *fallback_fonts)
+        # What, besides the template and its layer fields, decides the static layer's pixels:
+        # texts no field fills are drawn in it, so the fonts and the emoji.
+        emoji_path = getattr(emoji, "path", None)
+        drawing = (self.fonts.version, repr(self._fallbacks), str(self.fonts.system_fonts), str(emoji_path))
+        self._drawing_key = hashlib.sha256("\0".join(drawing).encode("utf-8", "surrogatepass")).hexdigest()
 
         elements = list(root.iter())
         reader = self._reader(Cascade(root, sheet))
@@ -700,7 +705,12 @@ class Template:
                     root.remove(child)
                 else:
                     del child.attrib[_STATIC_MARK]
-        key_parts = [self.version, str(self.path), repr([(f, self.effective(values, f)) for f in self._layer_fields])]
+        key_parts = [
+            self.version,
+            self._drawing_key,
+            str(self.path),
+            repr([(f, self.effective(values, f)) for f in self._layer_fields]),
+        ]
         key = hashlib.sha256("\0".join(key_parts).encode("utf-8", "surrogatepass")).hexdigest()
 
         def document(pieces: Sequence[int] = ()) -> bytes:

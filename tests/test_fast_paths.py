@@ -136,3 +136,19 @@ def test_a_card_is_the_same_bytes_whatever_was_rendered_before() -> None:
         for format in ("png", "jpg")
     ]
     assert here == fresh.stdout.split()
+
+
+def test_renderers_with_other_fonts_do_not_share_static_texts(tmp_path: Path) -> None:
+    """A text no field fills is part of the cached static layer: drawn with each renderer's own fonts."""
+    (tmp_path / "brand.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200">'
+        '<rect width="600" height="200" fill="#123"/>'
+        '<text x="20" y="80" font-family="Play" font-size="48" fill="#fff">Brand mark</text>'
+        '<text id="title" x="20" y="160" font-family="Inter" font-size="40" fill="#fff">Title</text></svg>'
+    )
+    with_play = svgog.Renderer(templates=[tmp_path], fonts=[TEST_FONTS])
+    without = svgog.Renderer(templates=[tmp_path])
+    first = _compare(with_play, "brand", {"title": "Same title"}, "brand-play")
+    second = _compare(without, "brand", {"title": "Same title"}, "brand-inter")
+    assert first == second == "direct"
+    assert with_play.render_png("brand", title="Same title") != without.render_png("brand", title="Same title")
