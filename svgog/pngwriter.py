@@ -4,7 +4,7 @@ A card is mostly its static layer: rows that no text touches are the same in
 every render, and so are their PNG scanlines. The deflate stream of a PNG can
 be cut into pieces at byte-aligned flush points, so :class:`StaticRows` keeps
 the static layer's scanlines compressed band by band (once, well), and
-:func:`encode_png` compresses only the bands a render drew on (fast), then
+:func:`encode_rows` compresses only the bands a render drew on (fast), then
 joins the pieces into one zlib stream whose checksum is combined from the
 pieces' checksums. A band's compressed form may refer back into the band
 before it only when those rows are static too; otherwise the band is taken in
@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["BAND_ROWS", "StaticRows", "encode_png", "encode_rows", "scanlines"]
+__all__ = ["BAND_ROWS", "StaticRows", "encode_png", "encode_rows", "is_opaque", "scanlines"]
 
 #: Rows per band. Smaller bands follow text more closely; each band start costs a little.
 BAND_ROWS = 16
