@@ -30,7 +30,7 @@ from .recorded import emoji_picture
 from .template import StaticLayer
 from .text.emoji import emoji_set_by_token
 
-__all__ = ["BASE_CACHE_BYTES", "PIECE_CACHE_BYTES", "Base", "Drawn", "draw", "encode", "static_base"]
+__all__ = ["BASE_CACHE_BYTES", "PIECE_CACHE_BYTES", "Base", "Drawn", "clear", "draw", "encode", "static_base"]
 
 #: Bytes of static layers a process keeps (a 1200x630 layer is 3 MB).
 BASE_CACHE_BYTES = 32 * 1024 * 1024
@@ -86,10 +86,17 @@ class Drawn:
 
 
 _bases: LRUCache[tuple[str, int, int], Base] = LRUCache(maxsize=BASE_CACHE_BYTES, getsizeof=lambda b: len(b.pixels) * 9 // 8)
-_pieces: LRUCache[tuple[str, tuple[int, ...], int, int], Any] = LRUCache(
+_pieces: LRUCache[tuple[str, int, int, int], Any] = LRUCache(
     maxsize=PIECE_CACHE_BYTES, getsizeof=lambda p: p[0].get_stride() * p[0].get_height() + 200 if p else 200
 )
 _lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every static layer and piece drawn: the next render draws them again."""
+    with _lock:
+        _bases.clear()
+        _pieces.clear()
 
 
 def static_base(
@@ -113,10 +120,10 @@ def static_base(
 
 
 def _piece(
-    layer: StaticLayer, indexes: tuple[int, ...], width: int, height: int, base_dir: Path | None, template: str | None
+    layer: StaticLayer, index: int, width: int, height: int, base_dir: Path | None, template: str | None
 ) -> tuple[Any, int, int] | None:
     """Static pieces drawn alone, cropped to what they cover: (surface, x, y), ``None`` if nothing."""
-    key = (layer.key, indexes, width, height)
+    key = (layer.key, index, width, height)
     with _lock:
         found = _pieces.get(key, False)
     if found is not False:
@@ -124,7 +131,7 @@ def _piece(
     import cairocffi
     from PIL import Image
 
-    surface = cairosvg_draw(layer.document(indexes), width=width, height=height, base_dir=base_dir, template=template)
+    surface = cairosvg_draw(layer.document((index,)), width=width, height=height, base_dir=base_dir, template=template)
     stride = surface.get_stride()
     drawn = Image.frombuffer("RGBA", (width, height), surface.get_data(), "raw", "BGRA", stride, 1)
     box = drawn.getchannel("A").getbbox()
@@ -179,7 +186,7 @@ def draw(
     if pieces:
         # Start from the static layer with the pieces already on it and draw
         # only what changes: right unless a piece above dynamic content overlaps it.
-        covered = _covered(layer, base, tuple(p.indexes for p in pieces), base_dir, template)
+        covered = _covered(layer, base, tuple(p.index for p in pieces), base_dir, template)
         positions = [i for i, operation in enumerate(operations) if not isinstance(operation, direct.Piece)]
         drawn, boxes = _paint(covered, [operations[i] for i in positions], layer, base_dir, template)
         if not _under_a_piece(operations, [(positions[i], box) for i, box in boxes], layer, base, base_dir, template):
@@ -198,8 +205,8 @@ def _paint(
     surface = cairocffi.ImageSurface.create_for_data(pixels, cairocffi.FORMAT_ARGB32, width, height, base.stride)
     context = cairocffi.Context(surface)
 
-    def piece(indexes: tuple[int, ...]) -> tuple[Any, int, int] | None:
-        return _piece(layer, indexes, width, height, base_dir, template)
+    def piece(index: int) -> tuple[Any, int, int] | None:
+        return _piece(layer, index, width, height, base_dir, template)
 
     try:
         boxes = list(direct.paint(context, operations, _emoji, piece))
@@ -244,14 +251,14 @@ def _scratch(base: Base) -> bytearray:
 
 
 def _covered(
-    layer: StaticLayer, base: Base, pieces: tuple[tuple[int, ...], ...], base_dir: Path | None, template: str | None
+    layer: StaticLayer, base: Base, pieces: tuple[int, ...], base_dir: Path | None, template: str | None
 ) -> Base:
     """The static layer with these pieces drawn on it, in order: a base of its own (cached)."""
     key = (f"{layer.key}+{pieces!r}", base.width, base.height)
     with _lock:
         found = _bases.get(key)
     if found is None:
-        operations: list[direct.Operation] = [direct.Piece(indexes) for indexes in pieces]
+        operations: list[direct.Operation] = [direct.Piece(index) for index in pieces]
         drawn, _ = _paint(base, operations, layer, base_dir, template)
         pixels = bytes(drawn.data)
         rows = pngwriter.StaticRows(pixels, base.width, base.height, base.stride, base.rows.opaque)
@@ -276,7 +283,7 @@ def _under_a_piece(
     for position, operation in enumerate(operations):
         if not isinstance(operation, direct.Piece):
             continue
-        found = _piece(layer, operation.indexes, base.width, base.height, base_dir, template)
+        found = _piece(layer, operation.index, base.width, base.height, base_dir, template)
         if found is None:
             continue
         surface, x, y = found

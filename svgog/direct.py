@@ -92,9 +92,9 @@ class Emoji:
 
 @dataclass(frozen=True)
 class Piece:
-    """Static elements (template element indexes) drawn above dynamic ones, from cached pixels."""
+    """A static element (its template element index) drawn among dynamic ones, from cached pixels."""
 
-    indexes: tuple[int, ...]
+    index: int
 
 
 Operation = Glyphs | Band | Emoji | Piece
@@ -224,7 +224,7 @@ class _Planner:
             raise _Unsupported
         piece = element.get(PIECE_MARK)
         if piece is not None:
-            operations.append(Piece((int(piece),)))
+            operations.append(Piece(int(piece)))
             return
         tag = element.tag
         if tag == EMOJI_TAG:
@@ -330,7 +330,7 @@ def paint(
     context: Any,
     operations: list[Operation],
     emoji: Callable[[str, str], Any],
-    piece: Callable[[tuple[int, ...]], tuple[Any, int, int] | None],
+    piece: Callable[[int], tuple[Any, int, int] | None],
 ) -> Iterator[tuple[int, Box]]:
     """Draw the operations on ``context`` (device space).
 
@@ -351,7 +351,7 @@ def paint(
             if box is not None:
                 yield position, box
         elif isinstance(operation, Piece):
-            found = piece(operation.indexes)
+            found = piece(operation.index)
             if found is not None:
                 surface, x, y = found
                 cairo.cairo_set_source_surface(pointer, surface._pointer, x, y)
